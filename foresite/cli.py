@@ -1,0 +1,98 @@
+"""The command line: `python build.py [serve|new|check] …`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import load_settings
+from .errors import SettingsError
+from .pipeline import BuildOptions, BuildReport, Project, build
+
+COMMANDS = ("serve", "new", "check")
+
+
+def project_paths(root: Path, content: str | None, output: str | None) -> Project:
+    return Project(
+        content=Path(content) if content else root / "content",
+        templates=root / "templates",
+        static=root / "static",
+        output=Path(output) if output else root / "site",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the horizon-scan site from content/ into site/. "
+        "Other commands: serve (live preview), new (start an article), check (validate content).",
+    )
+    add_common_options(parser)
+    parser.add_argument("--strict", action="store_true", help="fail on any warning; write nothing then")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to render with (default: every core)")
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
+    parser.add_argument("--output", metavar="DIR", help="folder to write the site to (default: site/)")
+    parser.add_argument("--base-url", metavar="URL", help="absolute URL the site is published at, e.g. https://user.github.io/repo/ (default: relative links that work from any path)")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml, templates/ and static/ (default: .)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary line")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        command = args.pop(0)
+        from . import commands  # the other commands load only when asked for
+
+        return commands.run(command, args)
+    parser = build_parser()
+    options = parser.parse_args(args)
+    try:
+        root = Path(options.root)
+        settings = load_settings(root, {"base_url": options.base_url})
+        project = project_paths(root, options.content, options.output)
+        check_project(project)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    print_report(report, options.quiet)
+    return report.exit_code
+
+
+def check_project(project: Project) -> None:
+    for name, path in (("content", project.content), ("templates", project.templates), ("static", project.static)):
+        if not path.is_dir():
+            raise SettingsError(f"{name} folder {path} does not exist")
+
+
+def print_report(report: BuildReport, quiet: bool) -> None:
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.errors:
+        left_out = sorted({p.path for p in report.errors})
+        print(f"{len(left_out)} file(s) had errors and were left out: {', '.join(left_out)}", file=sys.stderr)
+    print(summary_line(report))
+    if not quiet:
+        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages)
+        print(f"  stages: {stages}")
+
+
+def summary_line(report: BuildReport) -> str:
+    pages = ", ".join(f"{n} {kind}" for kind, n in sorted(report.pages.items()))
+    search = ""
+    if report.search:
+        search = f"; search: {report.search.pages} pages indexed, {report.search.bytes / 1e6:.1f} MB"
+    outcome = "built" if report.written else "nothing written (--strict)"
+    drafts = f" ({report.drafts} drafts left out)" if report.drafts else ""
+    return (
+        f"{outcome}: {report.articles} articles{drafts}; pages: {sum(report.pages.values())} ({pages or 'none'})"
+        f"{search}; {len(report.warnings)} warnings, {len(report.errors)} errors; {report.seconds:.1f} s"
+    )

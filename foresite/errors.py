@@ -1,0 +1,48 @@
+"""Located problems: every message a user sees names `path:line`."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from dataclasses import dataclass
+
+
+class Level(str, enum.Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located in a file."""
+
+    path: str
+    line: int
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level.value}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    return Problem(path, line, Level.WARNING, message)
+
+
+def error(path: str, line: int, message: str) -> Problem:
+    return Problem(path, line, Level.ERROR, message)
+
+
+class SettingsError(Exception):
+    """Bad usage or settings: the build cannot start (exit code 2)."""
+
+
+def suggest(word: str, choices: tuple[str, ...]) -> str:
+    """'; did you mean 'x'?' when a choice is close to `word`, else ''."""
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean '{lowered[match[0]]}'?" if match else ""

@@ -1,0 +1,182 @@
+"""The index stage: what needs every article at once.
+
+Tags, the same row seen again across articles, orderings and the checks that
+compare articles with each other (duplicate ids, dangling Closest links).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .errors import Problem, error, warning
+from .model import Article, Entry, Kind, Tag, TagKind
+from .text import fold, key_slug
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    keywords: tuple[Tag, ...]
+    themes: tuple[Tag, ...]
+    categories: tuple[Tag, ...]
+    types: tuple[Tag, ...]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A row with the article it belongs to, as listings show it."""
+
+    entry: Entry
+    article: Article
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    articles: tuple[Article, ...]
+    """Newest first; undated last."""
+    by_id: Mapping[str, Article]
+    tags: Mapping[TagKind, tuple[Tag, ...]]
+    """Each kind's tags, A–Z."""
+    tag_articles: Mapping[Tag, tuple[Article, ...]]
+    """Each tag's articles, newest first."""
+    tags_of: Mapping[str, ArticleTags]
+    """An article's tags, by article id."""
+    entries: Mapping[Kind, tuple[Placed, ...]]
+    """Each kind's rows, by relevancy, then newest first."""
+    same_name: Mapping[tuple[Kind, str], tuple[Placed, ...]]
+    """Rows of one kind sharing a folded name, oldest first."""
+    problems: tuple[Problem, ...]
+
+
+def date_ordinal(article: Article) -> int:
+    return article.date.toordinal() if article.date else 0
+
+
+def newest_first(article: Article) -> tuple[int, str]:
+    return (-date_ordinal(article), article.id)
+
+
+def by_relevancy(placed: Placed) -> tuple[int, int, str, str]:
+    return (-(placed.entry.relevancy or 0), -date_ordinal(placed.article), placed.article.id, placed.entry.slug)
+
+
+def oldest_first(placed: Placed) -> tuple[int, str, str]:
+    ordinal = date_ordinal(placed.article) or datetime.date.max.toordinal()
+    return (ordinal, placed.article.id, placed.entry.slug)
+
+
+def name_key(entry: Entry) -> str:
+    return fold(entry.name)
+
+
+def build_index(candidates: Sequence[Article]) -> SiteIndex:
+    articles, problems = _unique_articles(candidates)
+    by_id = {a.id: a for a in articles}
+    problems.extend(_dangling_closest(articles, by_id))
+    tags, tag_articles, tags_of = _tags(articles)
+    entries, same_name = _entries(articles)
+    return SiteIndex(
+        articles=tuple(sorted(articles, key=newest_first)),
+        by_id=by_id,
+        tags=tags,
+        tag_articles=tag_articles,
+        tags_of=tags_of,
+        entries=entries,
+        same_name=same_name,
+        problems=tuple(problems),
+    )
+
+
+def _unique_articles(candidates: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+    """Drop articles whose permalink another file already has: two files
+    must never write one page, even on a case-insensitive file system."""
+    kept: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for article in sorted(candidates, key=lambda a: (a.path, a.id)):
+        first = kept.get(article.slug)
+        if first is None:
+            kept[article.slug] = article
+        else:
+            problems.append(error(
+                article.path, 1,
+                f"article id '{article.id}' gives the same address as {first.path} "
+                f"(articles/{article.slug}/); rename one file; left out",
+            ))
+    return list(kept.values()), problems
+
+
+def _dangling_closest(articles: Iterable[Article], by_id: Mapping[str, Article]) -> list[Problem]:
+    return [
+        warning(a.path, link.line, f"Closest links to '{link.target}', which is not an article here")
+        for a in articles
+        for link in a.closest
+        if link.target not in by_id
+    ]
+
+
+def _tags(
+    articles: Sequence[Article],
+) -> tuple[dict[TagKind, tuple[Tag, ...]], dict[Tag, tuple[Article, ...]], dict[str, ArticleTags]]:
+    spellings: dict[tuple[TagKind, str], Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for kind, terms in _terms_of(article):
+            for term in terms:
+                spellings[(kind, fold(term))][term] += 1
+    tag_of = {
+        (kind, key): Tag(kind, key, _most_frequent(counter), key_slug(key))
+        for (kind, key), counter in spellings.items()
+        if key
+    }
+    members: dict[Tag, list[Article]] = defaultdict(list)
+    tags_of: dict[str, ArticleTags] = {}
+    for article in articles:
+        found = {
+            kind: tuple(tag_of[(kind, fold(t))] for t in terms if fold(t))
+            for kind, terms in _terms_of(article)
+        }
+        for tags in found.values():
+            for tag in tags:
+                members[tag].append(article)
+        tags_of[article.id] = ArticleTags(
+            found[TagKind.KEYWORD], found[TagKind.THEME], found[TagKind.CATEGORY], found[TagKind.TYPE]
+        )
+    by_kind = {
+        kind: tuple(sorted((t for t in tag_of.values() if t.kind is kind), key=lambda t: (fold(t.label), t.slug)))
+        for kind in TagKind
+    }
+    tag_articles = {tag: tuple(sorted(arts, key=newest_first)) for tag, arts in members.items()}
+    return by_kind, tag_articles, tags_of
+
+
+def _terms_of(article: Article) -> tuple[tuple[TagKind, tuple[str, ...]], ...]:
+    return (
+        (TagKind.KEYWORD, article.keywords),
+        (TagKind.THEME, article.themes),
+        (TagKind.CATEGORY, (article.category,) if article.category else ()),
+        (TagKind.TYPE, (article.type,) if article.type else ()),
+    )
+
+
+def _most_frequent(counter: Counter[str]) -> str:
+    # Ties go to the spelling that sorts first, so the label is deterministic.
+    return min(counter, key=lambda s: (-counter[s], s))
+
+
+def _entries(
+    articles: Sequence[Article],
+) -> tuple[dict[Kind, tuple[Placed, ...]], dict[tuple[Kind, str], tuple[Placed, ...]]]:
+    by_kind: dict[Kind, list[Placed]] = {kind: [] for kind in Kind}
+    groups: dict[tuple[Kind, str], list[Placed]] = defaultdict(list)
+    for article in articles:
+        for entry in article.entries:
+            placed = Placed(entry, article)
+            by_kind[entry.kind].append(placed)
+            if entry.has_name:
+                groups[(entry.kind, name_key(entry))].append(placed)
+    entries = {kind: tuple(sorted(rows, key=by_relevancy)) for kind, rows in by_kind.items()}
+    same_name = {
+        key: tuple(sorted(rows, key=oldest_first)) for key, rows in groups.items() if len(rows) > 1
+    }
+    return entries, same_name

@@ -1,0 +1,304 @@
+"""Every page of the site as (URL, template, context): one builder per kind.
+
+A context is a frozen value holding exactly what its template shows. Two
+builds that give a page an equal context give it the same bytes, which is
+what lets the preview server re-render only the pages an edit touched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .config import Settings
+from .index import ArticleTags, Placed, SiteIndex, by_relevancy, name_key
+from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from .urls import article_url, entry_url, listing_url, tag_index_url, tag_url
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    title: str
+    description: str
+    language: str
+    context: object
+    source: str
+    """What made the page, for messages about two pages on one path."""
+    indexed: bool = False
+    """Whether the search index takes the page."""
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    links: tuple[tuple[int, str], ...]
+    """(page number, URL) of every page of the listing."""
+
+    @property
+    def previous(self) -> str | None:
+        return self.links[self.number - 2][1] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.links[self.number][1] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    kinds: tuple[tuple[Kind, int], ...]
+    tags: tuple[tuple[TagKind, int], ...]
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    counts: Counts
+    latest: tuple[Article, ...]
+    top_signals: tuple[Placed, ...]
+    themes: tuple[tuple[Tag, int], ...]
+
+
+FIELDS = (
+    ("description", "Description"),
+    ("change", "Change"),
+    ("outlook", "10-year outlook"),
+    ("driving_force", "Driving force"),
+    ("relevancy", "Relevancy"),
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: Kind
+    columns: tuple[tuple[str, str], ...]
+    """(Entry field, header) of the columns some row of the table fills."""
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    article: Article
+    tags: ArticleTags
+    tables: tuple[Table, ...]
+    closest: tuple[tuple[ClosestLink, Article | None], ...]
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    entry: Entry
+    article: Article
+    tags: ArticleTags
+    siblings: tuple[Table, ...]
+    seen_again: tuple[Placed, ...]
+    """The same row in other articles, oldest first."""
+
+
+@dataclass(frozen=True)
+class ListingContext:
+    kind: Kind | None
+    entries: tuple[Placed, ...]
+    articles: tuple[Article, ...]
+    pager: Pager
+    total: int
+
+
+@dataclass(frozen=True)
+class TagIndexContext:
+    kind: TagKind
+    count: int
+    groups: tuple[tuple[str, tuple[tuple[Tag, int], ...]], ...]
+    """(initial letter, (tag, article count)…), A–Z."""
+
+
+@dataclass(frozen=True)
+class TagContext:
+    tag: Tag
+    articles: tuple[Article, ...]
+    rows: tuple[tuple[Kind, tuple[Placed, ...]], ...]
+    pager: Pager
+    total: int
+
+
+@dataclass(frozen=True)
+class TimelineContext:
+    years: tuple[tuple[int, tuple[tuple[int, tuple[Article, ...]], ...]], ...]
+    undated: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class PlainContext:
+    """Pages whose content is all in the template (search, 404)."""
+
+
+def plan_pages(index: SiteIndex, settings: Settings) -> Iterator[Page]:
+    """Every page, in a fixed order."""
+    yield home_page(index, settings)
+    for article in index.articles:
+        yield article_page(article, index)
+        yield from entry_pages(article, index)
+    yield from listing_pages(None, index, settings)
+    for kind in Kind:
+        yield from listing_pages(kind, index, settings)
+    for tag_kind in TagKind:
+        yield tag_index_page(tag_kind, index, settings)
+        for tag in index.tags[tag_kind]:
+            yield from tag_pages(tag, index, settings)
+    yield timeline_page(index, settings)
+    yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, PlainContext(), "search page")
+    yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, PlainContext(), "404 page")
+
+
+def home_page(index: SiteIndex, settings: Settings) -> Page:
+    counts = Counts(
+        articles=len(index.articles),
+        kinds=tuple((kind, len(index.entries[kind])) for kind in Kind),
+        tags=tuple((kind, len(index.tags[kind])) for kind in TagKind),
+    )
+    themes = sorted(
+        ((tag, len(index.tag_articles[tag])) for tag in index.tags[TagKind.THEME]),
+        key=lambda pair: (-pair[1], pair[0].key),
+    )
+    context = HomeContext(
+        counts=counts,
+        latest=index.articles[: settings.home.latest],
+        top_signals=index.entries[Kind.SIGNAL][: settings.home.top_signals],
+        themes=tuple(themes[: settings.home.themes]),
+    )
+    return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page")
+
+
+def _tables(article: Article) -> tuple[Table, ...]:
+    return tuple(
+        Table(kind, tuple(f for f in FIELDS if any(getattr(e, f[0]) for e in rows)), rows)
+        for kind in Kind
+        if (rows := article.entries_of(kind))
+    )
+
+
+def article_page(article: Article, index: SiteIndex) -> Page:
+    context = ArticleContext(
+        article=article,
+        tags=index.tags_of[article.id],
+        tables=_tables(article),
+        closest=tuple((link, index.by_id.get(link.target)) for link in article.closest),
+    )
+    return Page(
+        article_url(article), "article.html", article.title, _describe(article.summary),
+        article.language, context, article.path, indexed=True,
+    )
+
+
+def entry_pages(article: Article, index: SiteIndex) -> Iterator[Page]:
+    tables = _tables(article)
+    tags = index.tags_of[article.id]
+    for entry in article.entries:
+        again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()
+        context = EntryContext(
+            entry=entry,
+            article=article,
+            tags=tags,
+            siblings=tables,
+            seen_again=tuple(p for p in again if p.article.id != article.id),
+        )
+        yield Page(
+            entry_url(entry), "entry.html", f"{entry.kind.label}: {entry.name}",
+            _describe(entry.description or entry.change or entry.name), article.language,
+            context, f"{article.path}:{entry.line}", indexed=True,
+        )
+
+
+def _pager(count: int, url_of_page) -> Pager:  # noqa: ANN001 - a small callable
+    return Pager(1, count, tuple((n, url_of_page(n)) for n in range(1, count + 1)))
+
+
+def _numbered(pager: Pager, number: int) -> Pager:
+    return Pager(number, pager.count, pager.links)
+
+
+def listing_pages(kind: Kind | None, index: SiteIndex, settings: Settings) -> Iterator[Page]:
+    items = index.articles if kind is None else index.entries[kind]
+    size = settings.per_page
+    pager = _pager(max(1, math.ceil(len(items) / size)), lambda n: listing_url(kind, n))
+    label = kind.label_plural if kind else "Articles"
+    for number in range(1, pager.count + 1):
+        chunk = items[(number - 1) * size : number * size]
+        context = ListingContext(
+            kind=kind,
+            entries=() if kind is None else chunk,  # type: ignore[arg-type]
+            articles=chunk if kind is None else (),  # type: ignore[arg-type]
+            pager=_numbered(pager, number),
+            total=len(items),
+        )
+        suffix = f" (page {number})" if number > 1 else ""
+        yield Page(
+            listing_url(kind, number), "listing.html", label + suffix,
+            f"All {len(items)} {label.lower()} of the scan{suffix}.", settings.language, context,
+            f"{label.lower()} listing",
+        )
+
+
+def tag_index_page(kind: TagKind, index: SiteIndex, settings: Settings) -> Page:
+    groups: dict[str, list[tuple[Tag, int]]] = defaultdict(list)
+    for tag in index.tags[kind]:
+        groups[_initial(tag.key)].append((tag, len(index.tag_articles[tag])))
+    context = TagIndexContext(kind, len(index.tags[kind]), tuple((letter, tuple(tags)) for letter, tags in sorted(groups.items())))
+    return Page(
+        tag_index_url(kind), "tag_index.html", kind.label_plural,
+        f"Every {kind.value} of the scan, A to Z, with its number of articles.",
+        settings.language, context, f"{kind.plural} index",
+    )
+
+
+def _initial(key: str) -> str:
+    first = key[:1].upper()
+    return first if first.isascii() and first.isalpha() else "#"
+
+
+def tag_pages(tag: Tag, index: SiteIndex, settings: Settings) -> Iterator[Page]:
+    articles = index.tag_articles[tag]
+    size = settings.tag_articles_per_page
+    pager = _pager(max(1, math.ceil(len(articles) / size)), lambda n: tag_url(tag, n))
+    for number in range(1, pager.count + 1):
+        chunk = articles[(number - 1) * size : number * size]
+        rows = tuple(
+            (kind, found)
+            for kind in Kind
+            if (found := tuple(sorted((Placed(e, a) for a in chunk for e in a.entries_of(kind)), key=by_relevancy)))
+        )
+        context = TagContext(tag, chunk, rows, _numbered(pager, number), len(articles))
+        suffix = f" (page {number})" if number > 1 else ""
+        yield Page(
+            tag_url(tag, number), "tag.html", f"{tag.kind.label}: {tag.label}{suffix}",
+            f"{len(articles)} articles on {tag.label}, with their signals, behaviors, issues, technologies and concerns.",
+            settings.language, context, f"{tag.kind.value} '{tag.label}'",
+        )
+
+
+def timeline_page(index: SiteIndex, settings: Settings) -> Page:
+    months: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    undated = []
+    for article in index.articles:
+        if article.date:
+            months[article.date.year][article.date.month].append(article)
+        else:
+            undated.append(article)
+    years = tuple(
+        (year, tuple((month, tuple(arts)) for month, arts in sorted(months[year].items(), reverse=True)))
+        for year in sorted(months, reverse=True)
+    )
+    return Page(
+        "timeline/", "timeline.html", "Timeline", "Every article of the scan by year and month.",
+        settings.language, TimelineContext(years, tuple(undated)), "timeline",
+    )
+
+
+def _describe(text: str, limit: int = 200) -> str:
+    """A meta description: the text's start, on one line, without markdown marks."""
+    plain = " ".join(text.replace("*", "").replace("_", " ").replace("#", "").split())
+    return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
+

@@ -1,0 +1,272 @@
+"""The build, stage by stage; the order is written down here and only here.
+
+    read → parse → index → plan pages → render → search index → publish
+
+Cross-links need every article, so indexing waits for all parsing; the
+search index reads the written HTML, so it comes after rendering; the new
+site replaces the old one only once all of it exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings
+from .errors import Problem
+from .index import SiteIndex, build_index
+from .model import Article
+from .pages import Page, plan_pages
+from .parse import ParseResult, decode, parse_article
+from .publish import site_files
+from .read import SourceFile, list_sources, read_source
+from .render import Renderer, asset_versions
+from .search import SearchStats, build_search_index
+from .urls import output_path
+from .write import copy_tree, discard, find_collisions, new_staging, publish, sweep_stale, write_file
+
+PARALLEL_THRESHOLD = 400
+"""Below this many pages, starting worker processes costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's parts live."""
+
+    content: Path
+    templates: Path
+    static: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    project: Project
+    settings: Settings
+    strict: bool = False
+    search: bool = True
+    workers: int = 2
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    articles: int
+    drafts: int
+    pages: Counter[str]
+    """Pages written, by template name."""
+    problems: tuple[Problem, ...]
+    stages: tuple[tuple[str, float], ...]
+    """(stage, seconds), in order."""
+    search: SearchStats | None
+    written: bool
+    strict: bool = False
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    @property
+    def seconds(self) -> float:
+        return sum(seconds for _, seconds in self.stages)
+
+    @property
+    def exit_code(self) -> int:
+        if self.strict and self.problems:
+            return 1
+        return 1 if self.errors else 0
+
+
+@dataclass
+class _Stopwatch:
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - start))
+
+
+def build_today() -> datetime.date:
+    """Today, or the day SOURCE_DATE_EPOCH names, for reproducible checks."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
+
+
+def parse_source(source: SourceFile, today: datetime.date) -> ParseResult:
+    text, problems = decode(source.data, source.path)
+    if text is None:
+        return ParseResult(None, problems)
+    return parse_article(text, source.path, source.article_id, today)
+
+
+def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Article], list[Problem]]:
+    """Published articles, drafts and every problem, from parse results."""
+    articles, drafts, problems = [], [], []
+    for result in results:
+        problems.extend(result.problems)
+        if result.article is not None:
+            (drafts if result.article.draft else articles).append(result.article)
+    return articles, drafts, problems
+
+
+def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, list[Page], list[Problem]]:
+    """Index and page plan; pages that would collide on disk are left out."""
+    index = build_index(articles)
+    pages = list(plan_pages(index, settings))
+    collisions = find_collisions((output_path(p.url), p.source) for p in pages)
+    if collisions:
+        taken: set[str] = set()
+        unique = []
+        for page in pages:
+            key = output_path(page.url).casefold()
+            if key not in taken:
+                taken.add(key)
+                unique.append(page)
+        pages = unique
+    return index, pages, [*index.problems, *collisions]
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """A full build into a fresh folder, swapped in whole at the end."""
+    project, settings = options.project, options.settings
+    clock = _Stopwatch()
+    with clock.stage("read"):
+        sources = [read_source(p) for p in list_sources(project.content)]
+    with clock.stage("parse"):
+        today = build_today()
+        results = _map(lambda s: parse_source(s, today), sources, options.workers)
+        articles, drafts, problems = parse_all(results)
+    with clock.stage("index"):
+        index, pages, index_problems = plan(articles, settings)
+        problems = sorted([*problems, *index_problems], key=_problem_order)
+    if options.strict and problems:
+        return _report(index, drafts, Counter(), problems, clock, None, written=False, strict=True)
+    sweep_stale(project.output)
+    staging = new_staging(project.output)
+    try:
+        with clock.stage("render"):
+            renderer = Renderer(project.templates, settings, asset_versions(project.static))
+            render_pages(pages, renderer, staging, options.workers, only_if_changed=False)
+        stats = None
+        if options.search:
+            with clock.stage("search"):
+                stats = build_search_index(staging)
+        with clock.stage("write"):
+            copy_tree(project.static, staging, "static/", only_if_changed=False)
+            for relpath, data in site_files(index, pages, settings):
+                write_file(staging, relpath, data, only_if_changed=False)
+            publish(staging, project.output)
+    except BaseException:
+        discard(staging)
+        raise
+    counts = Counter(page.template.removesuffix(".html") for page in pages)
+    return _report(index, drafts, counts, problems, clock, stats, written=True, strict=options.strict)
+
+
+def _report(
+    index: SiteIndex,
+    drafts: list[Article],
+    counts: Counter[str],
+    problems: list[Problem],
+    clock: _Stopwatch,
+    stats: SearchStats | None,
+    *,
+    written: bool,
+    strict: bool,
+) -> BuildReport:
+    return BuildReport(
+        articles=len(index.articles),
+        drafts=len(drafts),
+        pages=counts,
+        problems=tuple(problems),
+        stages=tuple(clock.stages),
+        search=stats,
+        written=written,
+        strict=strict,
+    )
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line, problem.message)
+
+
+# ------------------------------------------------------------ parallel work
+
+# Worker processes are forked with the job in this global, so that nothing
+# big is pickled: each worker renders every n-th page and writes it itself.
+_JOB: tuple[Sequence[Page], Renderer, Path, int, bool] | None = None
+
+
+def render_pages(
+    pages: Sequence[Page], renderer: Renderer, root: Path, workers: int, *, only_if_changed: bool
+) -> int:
+    """Render and write `pages`; returns how many files changed."""
+    global _JOB
+    workers = max(1, workers) if len(pages) >= PARALLEL_THRESHOLD and _can_fork() else 1
+    _JOB = (pages, renderer, root, workers, only_if_changed)
+    try:
+        if workers == 1:
+            return _render_share(0)
+        gc.freeze()  # keep the shared model out of copy-on-write page faults
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return sum(pool.map(_render_share, range(workers)))
+    finally:
+        _JOB = None
+        gc.unfreeze()
+
+
+def _render_share(share: int) -> int:
+    assert _JOB is not None
+    pages, renderer, root, workers, only_if_changed = _JOB
+    changed = 0
+    for page in pages[share::workers]:
+        changed += write_file(root, output_path(page.url), renderer.render(page), only_if_changed=only_if_changed)
+    return changed
+
+
+_MAP_JOB: tuple[object, Sequence[object]] | None = None
+
+
+def _map(function, items: Sequence[object], workers: int) -> list:  # noqa: ANN001
+    """`function` over `items`, in order, on up to `workers` processes."""
+    global _MAP_JOB
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
+        return [function(item) for item in items]
+    _MAP_JOB = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_map_share, [(i, workers) for i in range(workers)])
+    finally:
+        _MAP_JOB = None
+    merged: list = [None] * len(items)
+    for share, (start, step) in zip(shares, [(i, workers) for i in range(workers)]):
+        merged[start::step] = share
+    return merged
+
+
+def _map_share(share: tuple[int, int]) -> list:
+    assert _MAP_JOB is not None
+    function, items = _MAP_JOB
+    start, step = share
+    return [function(item) for item in items[start::step]]  # type: ignore[operator]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()

@@ -1,0 +1,131 @@
+"""The render stage: Jinja templates and the one markdown → HTML step.
+
+Content is untrusted. Templates autoescape every value; the summary, the
+only markdown we allow, goes through Python-Markdown and then nh3, and that
+is the only place where text from content is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+import jinja2
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+from .config import Settings
+from .model import Article, Entry, Kind, Tag, TagKind
+from .pages import Page
+from .urls import absolute, base_path, relative, safe_external_url, url_of
+
+_ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "hr", "sup", "sub", "del", "abbr", "q", "cite",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+# Pages run only the site's own scripts; Pagefind compiles WebAssembly.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@functools.lru_cache(maxsize=4096)
+def markdown_to_html(text: str) -> Markup:
+    """Markdown from content → sanitised HTML: no script, no handler, no
+    link but http(s), mailto and relative ones."""
+    html = markdown_lib.markdown(text, extensions=[], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(clean)
+
+
+def format_date(date: datetime.date | None) -> str:
+    return date.isoformat() if date else "undated"
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, target: Article | Entry | Tag | str) -> str:
+    """Link from the page being rendered to `target` (an object or a site URL)."""
+    to_url = target if isinstance(target, str) else url_of(target)
+    return relative(context["page"].url, to_url)
+
+
+def asset_versions(static: Path) -> dict[str, str]:
+    """'static/name?v=hash' for each static file: readers get new CSS/JS on
+    the first load after a change, and cached files otherwise."""
+    versions = {}
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        name = path.relative_to(static).as_posix()
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
+        versions[name] = f"static/{name}?v={digest}"
+    return versions
+
+
+class Renderer:
+    """Renders pages with one Jinja environment; pure given its inputs."""
+
+    def __init__(self, templates: Path, settings: Settings, assets: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.env.globals.update(
+            site=settings,
+            Kind=Kind,
+            TagKind=TagKind,
+            href=href,
+            csp=CONTENT_SECURITY_POLICY,
+            base_path=base_path(settings.base_url),
+            nav=_navigation(),
+        )
+        self.env.filters.update(
+            markdown=markdown_to_html,
+            date=format_date,
+            month=month_name,
+            external=safe_external_url,
+            absolute=lambda url: absolute(settings.base_url, url),
+        )
+        self.env.globals["asset"] = jinja2.pass_context(
+            lambda context, name: relative(context["page"].url, assets[name])
+        )
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        return template.render(page=page, ctx=page.context).encode("utf-8")
+
+
+def _navigation() -> tuple[tuple[str, str], ...]:
+    """(label, site URL) of every index, in header order."""
+    return (
+        ("Articles", "articles/"),
+        *((kind.label_plural, f"{kind.plural}/") for kind in Kind),
+        *((kind.label_plural, f"{kind.plural}/") for kind in TagKind),
+        ("Timeline", "timeline/"),
+    )

@@ -1,0 +1,113 @@
+"""The one place that decides every URL and output path.
+
+URLs here are site-relative folders without a leading slash ("signals/x/"),
+and the empty string is the home page. A page links to another with a path
+relative to itself, so the site works under any sub-path; the base URL is
+only used where a link must be absolute (canonical, feeds, sitemap).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from .model import Article, Entry, Kind, Tag, TagKind
+from .text import short_hash
+
+_HEX32 = frozenset("0123456789abcdef")
+
+
+def article_token(article_id: str) -> str:
+    """8 characters that tie a row's URL to its article: the id's own start
+    for the scan's md5 ids, a hash of the id otherwise."""
+    if len(article_id) == 32 and set(article_id) <= _HEX32:
+        return article_id[:8]
+    return short_hash(article_id)
+
+
+def article_url(article: Article) -> str:
+    return f"articles/{article.slug}/"
+
+
+def entry_url(entry: Entry) -> str:
+    # Derived from the row's own name and its article's id only, so that
+    # adding or removing other articles never moves it.
+    return f"{entry.kind.plural}/{entry.slug}-{article_token(entry.article_id)}/"
+
+
+def tag_url(tag: Tag, page: int = 1) -> str:
+    return paged(f"{tag.kind.plural}/{tag.slug}/", page)
+
+
+def tag_index_url(kind: TagKind) -> str:
+    return f"{kind.plural}/"
+
+
+def listing_url(kind: Kind | None, page: int = 1) -> str:
+    """Listing of every row of `kind`, or of every article for None."""
+    return paged(f"{kind.plural if kind else 'articles'}/", page)
+
+
+def paged(url: str, page: int) -> str:
+    return url if page == 1 else f"{url}page/{page}/"
+
+
+def output_path(url: str) -> str:
+    """The file a page URL is written to, relative to the output folder."""
+    if url.endswith(".html") or url.endswith(".xml") or "." in url.rsplit("/", 1)[-1]:
+        return url
+    return f"{url}index.html"
+
+
+def url_of(target: Article | Entry | Tag) -> str:
+    if isinstance(target, Article):
+        return article_url(target)
+    if isinstance(target, Entry):
+        return entry_url(target)
+    return tag_url(target)
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Link from the page at `from_url` to `to_url`, both site-relative."""
+    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    from_parts = [p for p in from_dir.split("/") if p]
+    to_parts = to_url.split("/")
+    common = 0
+    while (
+        common < len(from_parts)
+        and common < len(to_parts) - 1
+        and from_parts[common] == to_parts[common]
+    ):
+        common += 1
+    link = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return link or "./"
+
+
+def absolute(base_url: str, url: str) -> str:
+    """`url` under the site's base URL, for canonical links, feeds and sitemaps."""
+    return base_url.rstrip("/") + "/" + url if base_url else "/" + url
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the base URL, '/' at a domain root: for pages served
+    from any depth, such as 404.html."""
+    path = urlsplit(base_url).path if base_url else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_external_url(url: str) -> str | None:
+    """`url` if it is an http(s) or mailto link, else None: nothing from
+    content may become a javascript:, data: or other active link."""
+    candidate = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return candidate

@@ -1,0 +1,147 @@
+"""The write stage: the only code that touches the output folder.
+
+A full build writes into a fresh staging folder beside the output and swaps
+it in at once, so a reader (or a killed build) only ever sees a whole site.
+The preview writes in place, and only the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import secrets
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .errors import error, Problem
+
+_RENAME_EXCHANGE = 2  # from linux/fs.h
+
+
+class UnsafePathError(ValueError):
+    """A page path that would land outside the output folder."""
+
+
+def target_path(root: Path, relpath: str) -> Path:
+    """`root/relpath`, refusing anything that could escape `root`."""
+    pure = PurePosixPath(relpath)
+    if (
+        not relpath
+        or pure.is_absolute()
+        or "\\" in relpath
+        or "\x00" in relpath
+        or any(part in ("..", ".", "") for part in relpath.split("/")[:-1])
+        or ".." in pure.parts
+    ):
+        raise UnsafePathError(f"refusing to write outside the output folder: {relpath!r}")
+    return root.joinpath(*pure.parts)
+
+
+def write_file(root: Path, relpath: str, data: bytes, *, only_if_changed: bool) -> bool:
+    """Write `data` to `root/relpath`; False when the file already held it."""
+    path = target_path(root, relpath)
+    if only_if_changed:
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if only_if_changed:
+        # In place, a reader must never see half a file: write aside, rename.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    else:
+        path.write_bytes(data)
+    return True
+
+
+def find_collisions(paths: Iterable[tuple[str, str]]) -> list[Problem]:
+    """Pages that would share a file, even on a case-insensitive disk."""
+    seen: dict[str, str] = {}
+    problems = []
+    for relpath, source in paths:
+        key = relpath.casefold()
+        if key in seen:
+            problems.append(error(source.rsplit(":", 1)[0] if ":" in source else source, _line(source),
+                                  f"would write {relpath}, which {seen[key]} writes already; left out"))
+        else:
+            seen[key] = source
+    return problems
+
+
+def _line(source: str) -> int:
+    tail = source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 1
+
+
+def new_staging(output: Path) -> Path:
+    """A fresh, empty folder beside `output`, on the same file system."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.parent / f".{output.name}.build-{secrets.token_hex(4)}"
+    staging.mkdir()
+    return staging
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Make `staging` the output folder in one step, then drop the old one."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # No atomic exchange on this system: two renames, a moment apart.
+    retired = output.parent / f".{output.name}.old-{secrets.token_hex(4)}"
+    os.rename(output, retired)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2; False elsewhere."""
+    library = ctypes.util.find_library("c")
+    if not library or not hasattr(os, "fsencode"):
+        return False
+    libc = ctypes.CDLL(library, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def sweep_stale(output: Path) -> None:
+    """Remove staging folders that killed builds left beside the output."""
+    for leftover in output.parent.glob(f".{output.name}.build-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def copy_tree(source: Path, root: Path, prefix: str, *, only_if_changed: bool) -> int:
+    """Copy every file of `source` under `root/prefix`; returns files written."""
+    written = 0
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        relpath = f"{prefix}{path.relative_to(source).as_posix()}"
+        written += write_file(root, relpath, path.read_bytes(), only_if_changed=only_if_changed)
+    return written
+
+
+def remove_files(root: Path, relpaths: Iterable[str]) -> None:
+    """Delete pages that no longer exist, and folders left empty."""
+    for relpath in relpaths:
+        path = target_path(root, relpath)
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
