@@ -16,7 +16,7 @@ import yaml
 from .errors import Problem, error, suggest, warning
 from .language import LANGUAGE_CODE, detect_language
 from .model import Article, ClosestLink, Entry, Kind
-from .text import fold, safe_slug
+from .text import article_slug, fold, safe_slug
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -204,6 +204,8 @@ def _front_matter_value(name: str, value: object) -> object | None:
 
 
 def _quote(value: object) -> str:
+    if isinstance(value, (list, dict, set, tuple)):
+        return f"(a {type(value).__name__})"  # never repr: it may nest a thousand deep
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -266,11 +268,11 @@ def _body(lines: list[str], start: int, report: _Report) -> tuple[str, dict[str,
     return source_url, sections
 
 
-def _open_section(title: str, line_no: int, sections: dict[str, _Section], report: _Report) -> _Section | None:
+def _open_section(title: str, line_no: int, sections: dict[str, _Section], report: _Report) -> _Section:
     name = _SECTION_BY_KEY.get(title.lower())
     if name is None:
         report.warn(line_no, f"unknown section '{title}'{suggest(title, SECTIONS)}; its content is left out")
-        return None
+        return _Section(title, line_no)  # collects the left-out lines, stored nowhere
     if name in sections:
         first = sections[name].line
         report.warn(line_no, f"section '{name}' appears again (first at line {first}); its content is added to the first")
@@ -306,7 +308,7 @@ def _assemble(
     layout = "older" if "Closest" in sections or "Other" not in sections else "newer"
     return Article(
         id=article_id,
-        slug=safe_slug(article_id, 80),
+        slug=article_slug(article_id),
         path=path,
         title=title,
         date=_date(origin, meta, today, line_of_header, report),
@@ -557,4 +559,13 @@ def _shorten(text: str, limit: int = 70) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML in which dates stay text: an impossible date such as
+    2023-13-45 becomes a located warning instead of failing the whole block."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LOADER = _Loader

@@ -54,6 +54,17 @@ def safe_slug(text: str, max_length: int = 60) -> str:
     return slug
 
 
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+
+
+def article_slug(article_id: str) -> str:
+    """The permalink segment of an article: its id where the id is already a
+    safe lower-case name (the scan's md5 ids, editors' names), else a slug."""
+    if _SAFE_ID.match(article_id) and article_id not in _RESERVED:
+        return article_id
+    return safe_slug(article_id, 80)
+
+
 def fold(text: str) -> str:
     """The key under which spellings that differ only in case, accents or
     spacing are one and the same (tags, names of the same signal)."""

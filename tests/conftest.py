@@ -1,0 +1,100 @@
+"""Shared fixtures: the project's own content built once, a static server,
+and a headless Chromium from Debian's package (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socketserver
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from foresite.config import load_settings
+from foresite.pipeline import BuildOptions, BuildReport, Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def build_project(
+    content: Path,
+    output: Path,
+    *,
+    base_url: str | None = None,
+    search: bool = True,
+    strict: bool = False,
+    root: Path = ROOT,
+) -> BuildReport:
+    """Build `content` with the project's templates and static files."""
+    settings = load_settings(root, {"base_url": base_url})
+    project = Project(content=content, templates=root / "templates", static=root / "static", output=output)
+    return build(BuildOptions(project, settings, strict=strict, search=search, workers=2))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared/corpus is absent: the real-data tests need the shared test data beside the project")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's content/ built once, with search, into a temporary folder."""
+    output = tmp_path_factory.mktemp("site") / "site"
+    report = build_project(ROOT / "content", output)
+    assert report.written and not report.errors, [str(p) for p in report.errors]
+    return output
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `folder` at http://127.0.0.1:<free port><prefix>; yields that URL.
+
+    With a prefix such as '/scan/', the folder is placed under that sub-path
+    the way GitHub Pages serves a project site; other paths answer 404.
+    """
+    root = folder
+    holder = None
+    if prefix != "/":
+        holder = folder.parent / f".serve-{folder.name}"
+        shutil.rmtree(holder, ignore_errors=True)
+        (holder / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (holder / prefix.strip("/")).symlink_to(folder.resolve(), target_is_directory=True)
+        root = holder
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    socketserver.TCPServer.allow_reuse_address = True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        if holder is not None:
+            shutil.rmtree(holder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian's package, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium: run 'apt-get install chromium'")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
