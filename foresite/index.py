@@ -30,6 +30,9 @@ class Placed:
 
     entry: Entry
     article: Article
+    rank: int
+    """Position among all rows of its kind by relevancy, then date: sorting
+    any subset by rank orders it the way the listings do, cheaply."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class SiteIndex:
     """Each kind's rows, by relevancy, then newest first."""
     same_name: Mapping[tuple[Kind, str], tuple[Placed, ...]]
     """Rows of one kind sharing a folded name, oldest first."""
+    rows_of: Mapping[str, Mapping[Kind, tuple[Placed, ...]]]
+    """An article's rows by kind, each by rank, by article id."""
     problems: tuple[Problem, ...]
 
 
@@ -58,8 +63,8 @@ def newest_first(article: Article) -> tuple[int, str]:
     return (-date_ordinal(article), article.id)
 
 
-def by_relevancy(placed: Placed) -> tuple[int, int, str, str]:
-    return (-(placed.entry.relevancy or 0), -date_ordinal(placed.article), placed.article.id, placed.entry.slug)
+def by_relevancy(entry: Entry, article: Article) -> tuple[int, int, str, str]:
+    return (-(entry.relevancy or 0), -date_ordinal(article), article.id, entry.slug)
 
 
 def oldest_first(placed: Placed) -> tuple[int, str, str]:
@@ -76,7 +81,7 @@ def build_index(candidates: Sequence[Article]) -> SiteIndex:
     by_id = {a.id: a for a in articles}
     problems.extend(_dangling_closest(articles, by_id))
     tags, tag_articles, tags_of = _tags(articles)
-    entries, same_name = _entries(articles)
+    entries, same_name, rows_of = _entries(articles)
     return SiteIndex(
         articles=tuple(sorted(articles, key=newest_first)),
         by_id=by_id,
@@ -85,6 +90,7 @@ def build_index(candidates: Sequence[Article]) -> SiteIndex:
         tags_of=tags_of,
         entries=entries,
         same_name=same_name,
+        rows_of=rows_of,
         problems=tuple(problems),
     )
 
@@ -166,17 +172,31 @@ def _most_frequent(counter: Counter[str]) -> str:
 
 def _entries(
     articles: Sequence[Article],
-) -> tuple[dict[Kind, tuple[Placed, ...]], dict[tuple[Kind, str], tuple[Placed, ...]]]:
-    by_kind: dict[Kind, list[Placed]] = {kind: [] for kind in Kind}
-    groups: dict[tuple[Kind, str], list[Placed]] = defaultdict(list)
+) -> tuple[
+    dict[Kind, tuple[Placed, ...]],
+    dict[tuple[Kind, str], tuple[Placed, ...]],
+    dict[str, dict[Kind, tuple[Placed, ...]]],
+]:
+    raw: dict[Kind, list[tuple[tuple[int, int, str, str], Entry, Article]]] = {kind: [] for kind in Kind}
     for article in articles:
         for entry in article.entries:
-            placed = Placed(entry, article)
-            by_kind[entry.kind].append(placed)
-            if entry.has_name:
-                groups[(entry.kind, name_key(entry))].append(placed)
-    entries = {kind: tuple(sorted(rows, key=by_relevancy)) for kind, rows in by_kind.items()}
+            raw[entry.kind].append((by_relevancy(entry, article), entry, article))
+    entries: dict[Kind, tuple[Placed, ...]] = {}
+    groups: dict[tuple[Kind, str], list[Placed]] = defaultdict(list)
+    buckets: dict[str, dict[Kind, list[Placed]]] = {a.id: {} for a in articles}
+    for kind, rows in raw.items():
+        rows.sort(key=lambda row: row[0])
+        ranked = tuple(Placed(entry, article, rank) for rank, (_, entry, article) in enumerate(rows))
+        entries[kind] = ranked
+        for placed in ranked:
+            buckets[placed.article.id].setdefault(kind, []).append(placed)
+            if placed.entry.has_name:
+                groups[(kind, name_key(placed.entry))].append(placed)
     same_name = {
         key: tuple(sorted(rows, key=oldest_first)) for key, rows in groups.items() if len(rows) > 1
     }
-    return entries, same_name
+    rows_of = {
+        article_id: {kind: tuple(found[kind]) for kind in Kind if kind in found}
+        for article_id, found in buckets.items()
+    }
+    return entries, same_name, rows_of

@@ -6,6 +6,7 @@ tag never depends on which other articles happen to be in the build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -27,6 +28,8 @@ def short_hash(text: str, length: int = 8) -> str:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -65,6 +68,7 @@ def article_slug(article_id: str) -> str:
     return safe_slug(article_id, 80)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The key under which spellings that differ only in case, accents or
     spacing are one and the same (tags, names of the same signal)."""
