@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .config import Settings
+from .feeds import has_feed
 from .index import ArticleTags, Placed, SiteIndex, by_relevancy, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
-from .urls import article_url, entry_url, listing_url, tag_index_url, tag_url
+from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
+from .urls import DATA_URL, article_url, data_file_url, entry_url, feed_url, listing_url, tag_index_url, tag_url
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Page:
     """What made the page, for messages about two pages on one path."""
     indexed: bool = False
     """Whether the search index takes the page."""
+    feed: str = ""
+    """Site URL of the Atom feed that follows this page, if any."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,27 @@ class TimelineContext:
 
 
 @dataclass(frozen=True)
+class DataFile:
+    name: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DataContext:
+    """The "About the data" page: the open data files and their fields."""
+
+    files: tuple[DataFile, ...]
+    article_fields: tuple[tuple[str, str, str], ...]
+    """(name, type, meaning) of each field of an article record."""
+    row_fields: tuple[tuple[str, str, str], ...]
+    csv_columns: tuple[tuple[str, str, str], ...]
+    site_feed: str
+    feed_example: str
+    """A theme or category feed's URL, to show the pattern; '' when none."""
+
+
+@dataclass(frozen=True)
 class PlainContext:
     """Pages whose content is all in the template (search, 404)."""
 
@@ -149,6 +174,7 @@ def plan_pages(index: SiteIndex, settings: Settings) -> Iterator[Page]:
         for tag in index.tags[tag_kind]:
             yield from tag_pages(tag, index, settings)
     yield timeline_page(index, settings)
+    yield data_page(index, settings)
     yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, PlainContext(), "search page")
     yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, PlainContext(), "404 page")
 
@@ -169,7 +195,7 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
         top_signals=index.entries[Kind.SIGNAL][: settings.home.top_signals],
         themes=tuple(themes[: settings.home.themes]),
     )
-    return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page")
+    return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page", feed=feed_url())
 
 
 def _tables(article: Article) -> tuple[Table, ...]:
@@ -275,7 +301,7 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings) -> Iterator[Page]:
         yield Page(
             tag_url(tag, number), "tag.html", f"{tag.kind.label}: {tag.label}{suffix}",
             f"{len(articles)} articles on {tag.label}, with their signals, behaviors, issues, technologies and concerns.",
-            settings.language, context, f"{tag.kind.value} '{tag.label}'",
+            settings.language, context, f"{tag.kind.value} '{tag.label}'", feed=feed_url(tag) if has_feed(tag, index) else "",
         )
 
 
@@ -302,3 +328,31 @@ def _describe(text: str, limit: int = 200) -> str:
     plain = " ".join(text.replace("*", "").replace("_", " ").replace("#", "").split())
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
+
+def data_page(index: SiteIndex, settings: Settings) -> Page:
+    files = (
+        DataFile(ARTICLES_FILE, data_file_url(ARTICLES_FILE), f"All {len(index.articles)} articles, each with its rows."),
+        DataFile(SCHEMA_FILE, data_file_url(SCHEMA_FILE), f"The JSON Schema of {ARTICLES_FILE}."),
+        *(
+            DataFile(csv_name(kind), data_file_url(csv_name(kind)), f"{len(index.entries[kind])} {kind.plural}, one per line.")
+            for kind in Kind
+        ),
+    )
+    examples = [tag for kind in (TagKind.THEME, TagKind.CATEGORY) for tag in index.tags[kind] if has_feed(tag, index)]
+    context = DataContext(
+        files=files,
+        article_fields=_documented(ARTICLE_FIELDS),
+        row_fields=_documented(ROW_FIELDS),
+        csv_columns=_documented(CSV_COLUMNS),
+        site_feed=feed_url(),
+        feed_example=feed_url(examples[0]) if examples else "",
+    )
+    return Page(
+        DATA_URL, "data.html", "About the data",
+        "The whole scan as open data: JSON, CSV per kind of row, a JSON Schema and Atom feeds.",
+        settings.language, context, "data page",
+    )
+
+
+def _documented(fields: tuple[Field, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((f.name, type_label(f), f.description) for f in fields)

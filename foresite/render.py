@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .config import Settings
 from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import Page
-from .urls import absolute, base_path, relative, safe_external_url, url_of
+from .urls import DATA_URL, absolute, base_path, feed_url, relative, safe_external_url, url_of
 
 _ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -104,6 +104,8 @@ class Renderer:
             csp=CONTENT_SECURITY_POLICY,
             base_path=base_path(settings.base_url),
             nav=_navigation(),
+            data_url=DATA_URL,
+            site_feed=feed_url(),
         )
         self.env.filters.update(
             markdown=markdown_to_html,

@@ -29,10 +29,15 @@ def article_url(article: Article) -> str:
     return f"articles/{article.slug}/"
 
 
-def entry_url(entry: Entry) -> str:
+def entry_key(entry: Entry) -> str:
+    """The row's id among its kind: the last part of its URL, also its id in the open data."""
     # Derived from the row's own name and its article's id only, so that
     # adding or removing other articles never moves it.
-    return f"{entry.kind.plural}/{entry.slug}-{article_token(entry.article_id)}/"
+    return f"{entry.slug}-{article_token(entry.article_id)}"
+
+
+def entry_url(entry: Entry) -> str:
+    return f"{entry.kind.plural}/{entry_key(entry)}/"
 
 
 def tag_url(tag: Tag, page: int = 1) -> str:
@@ -46,6 +51,19 @@ def tag_index_url(kind: TagKind) -> str:
 def listing_url(kind: Kind | None, page: int = 1) -> str:
     """Listing of every row of `kind`, or of every article for None."""
     return paged(f"{kind.plural if kind else 'articles'}/", page)
+
+
+def feed_url(tag: Tag | None = None) -> str:
+    """The Atom feed of the whole site, or of one tag (beside its pages)."""
+    return f"{tag.kind.plural}/{tag.slug}/feed.xml" if tag else "feed.xml"
+
+
+DATA_URL = "data/"
+"""The "About the data" page; the open data files sit beside it."""
+
+
+def data_file_url(name: str) -> str:
+    return f"{DATA_URL}{name}"
 
 
 def paged(url: str, page: int) -> str:

@@ -3,6 +3,7 @@ and a headless Chromium from Debian's package (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import http.server
 import shutil
@@ -35,7 +36,11 @@ def build_project(
     """Build `content` with the project's templates and static files."""
     settings = load_settings(root, {"base_url": base_url})
     project = Project(content=content, templates=root / "templates", static=root / "static", output=output)
-    return build(BuildOptions(project, settings, strict=strict, search=search, workers=2))
+    options = BuildOptions(project, settings, strict=strict, search=search, workers=2)
+    # Once the session's browser has started, Playwright's event loop runs on
+    # this thread, and the search stage's asyncio.run refuses to start beside it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(build, options).result()
 
 
 @pytest.fixture(scope="session")
@@ -59,12 +64,39 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _PagesHandler(_QuietHandler):
+    """Answers a missing path under the site with the site's own 404.html and
+    status 404, as GitHub Pages does; subclassed per server with these set."""
+
+    site: Path = Path()
+    prefix: str = "/"
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self.site / "404.html"
+        if code != 404 or not self.path.startswith(self.prefix) or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def list_directory(self, path: str) -> None:  # type: ignore[override]
+        # GitHub Pages lists no folder: one without index.html is missing.
+        self.send_error(404)
+
+
 @contextmanager
 def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
     """Serve `folder` at http://127.0.0.1:<free port><prefix>; yields that URL.
 
     With a prefix such as '/scan/', the folder is placed under that sub-path
     the way GitHub Pages serves a project site; other paths answer 404.
+    A missing path under the prefix answers with the folder's 404.html (read
+    at request time, so the folder may be built after the server starts).
     """
     root = folder
     holder = None
@@ -74,7 +106,8 @@ def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
         (holder / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
         (holder / prefix.strip("/")).symlink_to(folder.resolve(), target_is_directory=True)
         root = holder
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    pages_handler = type("Handler", (_PagesHandler,), {"site": folder, "prefix": prefix})
+    handler = functools.partial(pages_handler, directory=str(root))
     socketserver.TCPServer.allow_reuse_address = True
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
