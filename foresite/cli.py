@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="fail on any warning; write nothing then")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to render with (default: every core)")
+    parser.add_argument("--report-json", metavar="FILE", help="also write the build's figures (stages, pages, problems) as JSON")
     return parser
 
 
@@ -64,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
     print_report(report, options.quiet)
+    if options.report_json:
+        Path(options.report_json).write_text(json.dumps(report_figures(report), indent=1), encoding="utf-8")
     return report.exit_code
 
 
@@ -96,3 +100,19 @@ def summary_line(report: BuildReport) -> str:
         f"{outcome}: {report.articles} articles{drafts}; pages: {sum(report.pages.values())} ({pages or 'none'})"
         f"{search}; {len(report.warnings)} warnings, {len(report.errors)} errors; {report.seconds:.1f} s"
     )
+
+
+def report_figures(report: BuildReport) -> dict[str, object]:
+    """The build's figures as plain data, for benchmarks and CI dashboards."""
+    return {
+        "articles": report.articles,
+        "drafts": report.drafts,
+        "pages": dict(sorted(report.pages.items())),
+        "stages": dict(report.stages),
+        "seconds": report.seconds,
+        "warnings": len(report.warnings),
+        "errors": len(report.errors),
+        "search_pages": report.search.pages if report.search else None,
+        "search_bytes": report.search.bytes if report.search else None,
+        "written": report.written,
+    }
