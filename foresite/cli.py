@@ -39,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+def add_common_options(parser: argparse.ArgumentParser, output_default: str = "site/") -> None:
     parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
-    parser.add_argument("--output", metavar="DIR", help="folder to write the site to (default: site/)")
+    parser.add_argument("--output", metavar="DIR", help=f"folder to write the site to (default: {output_default})")
     parser.add_argument("--base-url", metavar="URL", help="absolute URL the site is published at, e.g. https://user.github.io/repo/ (default: relative links that work from any path)")
     parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml, templates/ and static/ (default: .)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary line")
