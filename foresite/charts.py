@@ -1,0 +1,186 @@
+"""Chart geometry: numbers in, coordinates out, for small inline SVG.
+
+The SVG itself is written by the macros of templates/_charts.html, so that
+every label from content is autoescaped like any other text; this module
+only decides where things go. Colours come from CSS classes (static/style.css)
+so charts follow the light and dark themes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LEVELS = 5
+"""Shades a heatmap cell or bar can take (CSS classes l1–l5; l0 is empty)."""
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    width: int
+    height: int
+    points: str
+    """The polyline's 'x,y x,y …'."""
+    recent_x: float
+    """Where the recent quarters begin (shaded)."""
+    last_x: float
+    last_y: float
+    summary: str
+    """What the chart shows, in words, for its <title>."""
+
+
+def sparkline(counts: Sequence[int], labels: Sequence[str], recent_start: int, width: int = 120, height: int = 28) -> Sparkline:
+    """A line of `counts`, one point per quarter, scaled to its own maximum."""
+    top = max(counts, default=0) or 1
+    step = (width - 4) / max(1, len(counts) - 1)
+    xs = [2 + i * step for i in range(len(counts))] or [2.0]
+    ys = [height - 3 - (n / top) * (height - 6) for n in counts] or [height - 3.0]
+    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in zip(xs, ys))
+    span = f"{labels[0]} to {labels[-1]}" if labels else "no dated articles"
+    summary = f"Mentions per quarter, {span}: {', '.join(str(n) for n in counts) or 'none'}"
+    recent_x = xs[recent_start] - step / 2 if 0 < recent_start < len(xs) else 0.0
+    return Sparkline(width, height, points, _n(max(0.0, recent_x)), _n(xs[-1]), _n(ys[-1]), summary)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, str], ...]
+    """(x, text) of the labels under the bars; every bar's when few, else some."""
+    top: int
+    summary: str
+
+
+def bar_chart(values: Sequence[tuple[str, int]], *, height: int = 120, bar_width: int = 24, max_ticks: int = 12) -> BarChart:
+    """Vertical bars of (label, value), in the given order."""
+    top = max((v for _, v in values), default=0) or 1
+    gap = max(2, bar_width // 5)
+    plot = height - 20  # room for the labels underneath
+    bars = tuple(
+        Bar(
+            x=_n(i * (bar_width + gap)),
+            y=_n(plot - value / top * (plot - 14)),
+            width=bar_width,
+            height=_n(value / top * (plot - 14)),
+            value=value,
+            label=label,
+        )
+        for i, (label, value) in enumerate(values)
+    )
+    every = max(1, -(-len(bars) // max_ticks))
+    ticks = tuple((_n(b.x + bar_width / 2), b.label) for i, b in enumerate(bars) if i % every == 0)
+    width = max(1, len(bars) * (bar_width + gap) - gap)
+    summary = "; ".join(f"{label}: {value}" for label, value in values)
+    return BarChart(width, height, bars, ticks, top, summary)
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: float
+    y: float
+    count: int
+    level: int
+    """0 for an empty cell, else 1–LEVELS by count against the largest."""
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    cell: int
+    left: int
+    """Width of the row labels."""
+    top: int
+    """Height of the column labels."""
+    cells: tuple[Cell, ...]
+    rows: tuple[tuple[float, object], ...]
+    """(y of the label's baseline, the row's item) in order."""
+    columns: tuple[tuple[float, object], ...]
+    """(x of the label's centre, the column's item)."""
+
+
+def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[Sequence[int]], *, cell: int = 26, left: int = 190, top: int = 110) -> Heatmap:
+    """A grid of `counts[row][column]`, shaded by count."""
+    largest = max((n for row in counts for n in row), default=0) or 1
+    cells = tuple(
+        Cell(
+            x=left + c * cell,
+            y=top + r * cell,
+            count=n,
+            level=0 if n == 0 else max(1, min(LEVELS, round(LEVELS * n / largest + 0.49))),
+            row=r,
+            column=c,
+        )
+        for r, row in enumerate(counts)
+        for c, n in enumerate(row)
+    )
+    return Heatmap(
+        width=left + len(columns) * cell + 4,
+        height=top + len(rows) * cell + 4,
+        cell=cell,
+        left=left,
+        top=top,
+        cells=cells,
+        rows=tuple((top + r * cell + cell * 0.65, item) for r, item in enumerate(rows)),
+        columns=tuple((left + c * cell + cell / 2, item) for c, item in enumerate(columns)),
+    )
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    value: int
+    date: str
+
+
+@dataclass(frozen=True)
+class DotPlot:
+    width: int
+    height: int
+    dots: tuple[Dot, ...]
+    levels: tuple[tuple[float, int], ...]
+    """(y, value) of each relevancy line."""
+    start: str
+    end: str
+    summary: str
+
+
+def relevancy_dots(points: Sequence[tuple[datetime.date, int]], width: int = 320, height: int = 96) -> DotPlot:
+    """Relevancy (1–5) against date: the spread of a trend over time."""
+    ordinals = [d.toordinal() for d, _ in points]
+    low, high = min(ordinals, default=0), max(ordinals, default=0)
+    span = max(1, high - low)
+    left, right = 18, 8
+
+    def y_of(value: int) -> float:
+        return _n(8 + (5 - value) * (height - 24) / 4)
+
+    dots = tuple(
+        Dot(_n(left + (d.toordinal() - low) / span * (width - left - right)), y_of(v), v, d.isoformat())
+        for d, v in points
+    )
+    summary = "Relevancy by date: " + "; ".join(f"{d.isoformat()}: {v}" for d, v in points)
+    start = points[0][0].isoformat() if points else ""
+    end = points[-1][0].isoformat() if points else ""
+    return DotPlot(width, height, dots, tuple((y_of(v), v) for v in range(1, 6)), start, end, summary)
+
+
+def _n(value: float) -> float:
+    """Coordinates to one decimal: short markup, same bytes every build."""
+    return round(value, 1)

@@ -1,0 +1,85 @@
+"""What the scan shows over time, computed once per build from the index:
+trends, momentum, related items and blind spots.
+
+Each part needs every article, so this runs right after indexing and before
+pages are planned; page builders only look results up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .charts import Sparkline, sparkline
+from .config import Settings
+from .index import SiteIndex
+from .insights import Insights, build_insights
+from .model import Entry, Kind, Tag
+from .momentum import Momentum, Timeline, build_timeline, momentum_of, tag_momentum
+from .related import Related, RelatedArticle, RelatedRow, build_related
+from .trends import Trend, TrendLink, Trends, build_trends
+
+
+@dataclass(frozen=True)
+class Foresight:
+    timeline: Timeline
+    trends: Trends
+    trend_momentum: Mapping[tuple[Kind, str], Momentum]
+    """By (kind, trend slug)."""
+    tag_momentum: Mapping[Tag, Momentum]
+    """Keywords and themes only."""
+    related: Related
+    insights: Insights
+
+    def trend_of(self, article_id: str, entry: Entry) -> TrendLink | None:
+        trend = self.trends.of_row.get((article_id, entry.kind, entry.slug))
+        return TrendLink(trend.kind, trend.slug, trend.label, trend.article_count) if trend else None
+
+    def related_rows(self, article_id: str, entry: Entry) -> tuple[RelatedRow, ...]:
+        return self.related.rows.get((article_id, entry.kind, entry.slug), ())
+
+    def related_articles(self, article_id: str) -> tuple[RelatedArticle, ...]:
+        return self.related.articles.get(article_id, ())
+
+    def of_trend(self, trend: Trend) -> Trajectory:
+        return self.trajectory(self.trend_momentum[(trend.kind, trend.slug)])
+
+    def of_tag(self, tag: Tag) -> Trajectory | None:
+        found = self.tag_momentum.get(tag)
+        return self.trajectory(found) if found else None
+
+    def trajectory(self, momentum: Momentum) -> Trajectory:
+        timeline = self.timeline
+        return Trajectory(momentum, sparkline(momentum.counts, timeline.labels, timeline.recent_start), timeline.window)
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Momentum with its sparkline, as a page shows it."""
+
+    momentum: Momentum
+    spark: Sparkline
+    window: int
+    """Quarters that count as recent."""
+
+
+def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
+    timeline = build_timeline(index.articles, settings.momentum)
+    trends = build_trends(index, settings.trends)
+    trend_momentum = {
+        (t.kind, t.slug): momentum_of(_article_dates(t), timeline, settings.momentum) for t in trends.trends
+    }
+    return Foresight(
+        timeline=timeline,
+        trends=trends,
+        trend_momentum=trend_momentum,
+        tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
+        related=build_related(index, trends, settings.related),
+        insights=build_insights(index, settings.insights),
+    )
+
+
+def _article_dates(trend: Trend) -> list:
+    """One date per article the trend is seen in: mentions count articles, not rows."""
+    dates = {e.placed.article.id: e.placed.article.date for e in trend.evidence}
+    return [dates[key] for key in sorted(dates)]

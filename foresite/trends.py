@@ -1,0 +1,287 @@
+"""Trends: rows of one kind whose names say the same thing, across articles.
+
+"Rise of Digital Clones", "The rise of digital clones" and "Digital clone
+rise" are one trend. A name is reduced to its key terms (folded words, minus
+stop words and words that only frame a change such as "rise" or "growing",
+plurals made singular); two names are the same trend when their key terms
+overlap by at least `TrendSettings.similarity` (Jaccard: shared terms over all
+terms). Rows are grouped around anchors, so every row's page can say which
+name it was matched to and how closely, and the grouping never chains A to C
+through B.
+
+Candidates come from an inverted index over the rarest terms of each name
+(prefix filtering), so grouping costs about one lookup per row, never a
+comparison of every pair.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .config import TrendSettings
+from .index import Placed, SiteIndex, oldest_first
+from .model import Kind
+from .text import fold, key_slug
+from .urls import trend_url
+
+STOP_WORDS = frozenset(
+    # English
+    "a an and are as at be by for from in into is it its of on or over than that the their this to "
+    "towards toward under up upon via vs versus what with within without "
+    # French
+    "au aux avec ce ces dans de des du en et la le les leur leurs par pour sur un une "
+    # Spanish
+    "el los las del con por para y".split()
+)
+FRAMING_WORDS = frozenset(
+    # Words that frame a change rather than name what changes: "Rise of X",
+    # "Growing X" and "X surge" are all about X.
+    "rise rising growth growing grow grows increase increased increasing surge surging "
+    "emergence emerging emergent shift shifting transition trend accelerating acceleration "
+    "expansion expanding boom new more greater rapid rapidly ongoing continued "
+    "essor hausse croissance montee nouveau nouvelle nouveaux nouvelles".split()
+)
+PHRASES = (
+    # Spellings of one idea that share no word; kept short and explicit.
+    ("artificial intelligence", "ai"),
+    ("intelligence artificielle", "ai"),
+    ("inteligencia artificial", "ai"),
+    ("large language models", "llm"),
+    ("large language model", "llm"),
+    ("electric vehicles", "ev"),
+    ("electric vehicle", "ev"),
+)
+_INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
+_WORD = re.compile(r"[a-z0-9]+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def key_terms(name: str) -> frozenset[str]:
+    """The words of a name that decide its trend; never empty for a non-empty name."""
+    folded = quick_fold(name)
+    text = " " + " ".join(_WORD.findall(_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), folded))) + " "
+    for phrase, short in PHRASES:
+        text = text.replace(f" {phrase} ", f" {short} ")
+    words = [w for w in text.split() if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS]
+    terms = frozenset(singular(w) for w in words if w not in FRAMING_WORDS)
+    if terms:
+        return terms
+    # A name made only of framing or stop words, or of no Latin letters, is its own trend.
+    if words:
+        return frozenset(words)
+    whole = " ".join(folded.split())
+    return frozenset([whole]) if whole else frozenset()
+
+
+def quick_fold(text: str) -> str:
+    """Lower case without accents, for matching words: text.fold's result
+    where it matters, in a fraction of its time (this runs on every row)."""
+    low = text.casefold()
+    return low if low.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", low))
+
+
+def singular(word: str) -> str:
+    """A plural's singular by its ending; rough, and the same for every name."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")) or not word.endswith("s"):
+        return word
+    return word[:-1]
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard: shared terms over all terms of the two names."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def is_same_trend(a: str, b: str, threshold: float) -> bool:
+    """Whether two names group together on their own (what the labelled pairs test)."""
+    return similarity(key_terms(a), key_terms(b)) >= threshold
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One row of a trend, with why it belongs."""
+
+    placed: Placed
+    terms: tuple[str, ...]
+    """The row name's key terms, A–Z."""
+    similarity: float
+    """Jaccard of its key terms with the trend's anchor name."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    kind: Kind
+    slug: str
+    label: str
+    """The most frequent spelling among the rows."""
+    anchor: str
+    """The name every row was compared with."""
+    terms: tuple[str, ...]
+    """The anchor's key terms, A–Z."""
+    evidence: tuple[Evidence, ...]
+    """Oldest first."""
+    article_count: int
+    first_seen: datetime.date | None
+    last_seen: datetime.date | None
+
+    @property
+    def url(self) -> str:
+        return trend_url(self.kind, self.slug)
+
+
+@dataclass(frozen=True)
+class TrendLink:
+    """What a row page shows of the trend its row belongs to."""
+
+    kind: Kind
+    slug: str
+    label: str
+    article_count: int
+
+    @property
+    def url(self) -> str:
+        return trend_url(self.kind, self.slug)
+
+
+@dataclass(frozen=True)
+class Trends:
+    trends: tuple[Trend, ...]
+    """By evidence: most articles first."""
+    of_row: Mapping[tuple[str, Kind, str], Trend]
+    """Each grouped row's trend, by (article id, kind, row slug)."""
+
+    def link(self, placed: Placed) -> TrendLink | None:
+        trend = self.of_row.get(row_key(placed))
+        if trend is None:
+            return None
+        return TrendLink(trend.kind, trend.slug, trend.label, trend.article_count)
+
+
+def row_key(placed: Placed) -> tuple[str, Kind, str]:
+    return (placed.article.id, placed.entry.kind, placed.entry.slug)
+
+
+def build_trends(index: SiteIndex, settings: TrendSettings) -> Trends:
+    """Every trend of the scan: groups of rows from at least `min_articles` articles."""
+    terms_cache: dict[str, frozenset[str]] = {}
+    trends: list[Trend] = []
+    for kind in Kind:
+        by_terms: dict[frozenset[str], list[Placed]] = defaultdict(list)
+        for placed in index.entries[kind]:
+            if placed.entry.has_name:
+                name = placed.entry.name
+                terms = terms_cache.get(name)
+                if terms is None:
+                    terms = terms_cache[name] = key_terms(name)
+                if terms:
+                    by_terms[terms].append(placed)
+        trends.extend(_kind_trends(kind, by_terms, settings))
+    trends.sort(key=lambda t: (-t.article_count, -len(t.evidence), t.kind.value, t.slug))
+    of_row = {row_key(e.placed): trend for trend in trends for e in trend.evidence}
+    return Trends(tuple(trends), of_row)
+
+
+def _kind_trends(
+    kind: Kind, by_terms: Mapping[frozenset[str], list[Placed]], settings: TrendSettings
+) -> Iterable[Trend]:
+    members = _group(by_terms, settings.similarity)
+    for anchor, grouped in members.items():
+        rows = [p for terms in grouped for p in by_terms[terms]]
+        if len({p.article.id for p in rows}) >= settings.min_articles:
+            yield _trend(kind, anchor, grouped, by_terms)
+
+
+def _group(
+    by_terms: Mapping[frozenset[str], Sequence[Placed]], threshold: float
+) -> dict[frozenset[str], list[frozenset[str]]]:
+    """Anchor → the term sets grouped with it, by leader clustering.
+
+    Term sets are visited most-seen first, so the common spelling anchors a
+    trend; each joins the most similar anchor at or above `threshold`, or
+    becomes an anchor itself.
+    """
+    frequency = Counter(term for terms in by_terms for term in terms)
+
+    def rarest_first(terms: frozenset[str]) -> list[str]:
+        return sorted(terms, key=lambda t: (frequency[t], t))
+
+    order = sorted(
+        by_terms,
+        key=lambda terms: (-len({p.article.id for p in by_terms[terms]}), -len(terms), sorted(terms)),
+    )
+    postings: dict[str, list[frozenset[str]]] = defaultdict(list)
+    groups: dict[frozenset[str], list[frozenset[str]]] = {}
+    for terms in order:
+        prefix = rarest_first(terms)[: _prefix_length(len(terms), threshold)]
+        best, best_score = None, threshold
+        seen: set[frozenset[str]] = set()
+        for term in prefix:
+            for anchor in postings.get(term, ()):
+                if anchor not in seen:
+                    seen.add(anchor)
+                    score = similarity(terms, anchor)
+                    if score > best_score or (score == best_score and best is None):
+                        best, best_score = anchor, score
+        if best is None:
+            groups[terms] = [terms]
+            for term in prefix:
+                postings[term].append(terms)
+        else:
+            groups[best].append(terms)
+    return groups
+
+
+def _prefix_length(size: int, threshold: float) -> int:
+    """How many of a set's rarest terms any set at least `threshold`-similar
+    must share one of (the prefix filter of All-Pairs and PPJoin)."""
+    return size - math.ceil(threshold * size - 1e-9) + 1
+
+
+def _trend(
+    kind: Kind,
+    anchor: frozenset[str],
+    grouped: Sequence[frozenset[str]],
+    by_terms: Mapping[frozenset[str], Sequence[Placed]],
+) -> Trend:
+    evidence = sorted(
+        (
+            Evidence(placed, tuple(sorted(terms)), round(similarity(terms, anchor), 2))
+            for terms in grouped
+            for placed in by_terms[terms]
+        ),
+        key=lambda e: oldest_first(e.placed),
+    )
+    label = _most_common_name([e.placed.entry.name for e in evidence])
+    dates = [e.placed.article.date for e in evidence if e.placed.article.date]
+    return Trend(
+        kind=kind,
+        slug=key_slug(fold(label)),
+        label=label,
+        anchor=_most_common_name([p.entry.name for p in by_terms[anchor]]),
+        terms=tuple(sorted(anchor)),
+        evidence=tuple(evidence),
+        article_count=len({e.placed.article.id for e in evidence}),
+        first_seen=min(dates, default=None),
+        last_seen=max(dates, default=None),
+    )
+
+
+def _most_common_name(names: Sequence[str]) -> str:
+    """The spelling seen most, counting case and accent variants together;
+    ties go to the shorter, plainer name, so the label is deterministic."""
+    folded = Counter(fold(n) for n in names)
+    best = min(folded, key=lambda f: (-folded[f], len(f), f))
+    spellings = Counter(n for n in names if fold(n) == best)
+    return min(spellings, key=lambda s: (-spellings[s], s))
