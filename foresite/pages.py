@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .feeds import has_feed
+from .foresight import Foresight, Trajectory
 from .index import ArticleTags, Placed, SiteIndex, by_relevancy, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from .related import RelatedArticle, RelatedRow
+from .trends import TrendLink
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .urls import DATA_URL, article_url, data_file_url, entry_url, feed_url, listing_url, tag_index_url, tag_url
 
@@ -90,6 +93,8 @@ class ArticleContext:
     tags: ArticleTags
     tables: tuple[Table, ...]
     closest: tuple[tuple[ClosestLink, Article | None], ...]
+    related: tuple[RelatedArticle, ...] = ()
+    """Up to five other articles, best first, each with why (foresite/related.py)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,9 @@ class EntryContext:
     siblings: tuple[Table, ...]
     seen_again: tuple[Placed, ...]
     """The same row in other articles, oldest first."""
+    trend: TrendLink | None = None
+    """The trend the row belongs to, if any (foresite/trends.py)."""
+    related: tuple[RelatedRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,8 @@ class TagContext:
     rows: tuple[tuple[Kind, tuple[Placed, ...]], ...]
     pager: Pager
     total: int
+    trajectory: Trajectory | None = None
+    """Mentions per quarter and momentum badge, for keywords and themes."""
 
 
 @dataclass(frozen=True)
@@ -160,19 +170,20 @@ class PlainContext:
     """Pages whose content is all in the template (search, 404)."""
 
 
-def plan_pages(index: SiteIndex, settings: Settings) -> Iterator[Page]:
-    """Every page, in a fixed order."""
+def plan_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+    """Every page, in a fixed order; without `foresight`, pages show no
+    related items or momentum (foresite/pages_trends.py adds the trend pages)."""
     yield home_page(index, settings)
     for article in index.articles:
-        yield article_page(article, index)
-        yield from entry_pages(article, index)
+        yield article_page(article, index, foresight)
+        yield from entry_pages(article, index, foresight)
     yield from listing_pages(None, index, settings)
     for kind in Kind:
         yield from listing_pages(kind, index, settings)
     for tag_kind in TagKind:
         yield tag_index_page(tag_kind, index, settings)
         for tag in index.tags[tag_kind]:
-            yield from tag_pages(tag, index, settings)
+            yield from tag_pages(tag, index, settings, foresight)
     yield timeline_page(index, settings)
     yield data_page(index, settings)
     yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, PlainContext(), "search page")
@@ -206,12 +217,13 @@ def _tables(article: Article) -> tuple[Table, ...]:
     )
 
 
-def article_page(article: Article, index: SiteIndex) -> Page:
+def article_page(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Page:
     context = ArticleContext(
         article=article,
         tags=index.tags_of[article.id],
         tables=_tables(article),
         closest=tuple((link, index.by_id.get(link.target)) for link in article.closest),
+        related=foresight.related_articles(article.id) if foresight else (),
     )
     return Page(
         article_url(article), "article.html", article.title, _describe(article.summary),
@@ -219,7 +231,7 @@ def article_page(article: Article, index: SiteIndex) -> Page:
     )
 
 
-def entry_pages(article: Article, index: SiteIndex) -> Iterator[Page]:
+def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
     tables = _tables(article)
     tags = index.tags_of[article.id]
     for entry in article.entries:
@@ -230,6 +242,8 @@ def entry_pages(article: Article, index: SiteIndex) -> Iterator[Page]:
             tags=tags,
             siblings=tables,
             seen_again=tuple(p for p in again if p.article.id != article.id),
+            trend=foresight.trend_of(article.id, entry) if foresight else None,
+            related=foresight.related_rows(article.id, entry) if foresight else (),
         )
         yield Page(
             entry_url(entry), "entry.html", f"{entry.kind.label}: {entry.name}",
@@ -285,10 +299,11 @@ def _initial(key: str) -> str:
     return first if first.isascii() and first.isalpha() else "#"
 
 
-def tag_pages(tag: Tag, index: SiteIndex, settings: Settings) -> Iterator[Page]:
+def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
     articles = index.tag_articles[tag]
     size = settings.tag_articles_per_page
     pager = _pager(max(1, math.ceil(len(articles) / size)), lambda n: tag_url(tag, n))
+    trajectory = foresight.of_tag(tag) if foresight else None
     for number in range(1, pager.count + 1):
         chunk = articles[(number - 1) * size : number * size]
         rows = tuple(
@@ -296,7 +311,7 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings) -> Iterator[Page]:
             for kind in Kind
             if (found := tuple(sorted((Placed(e, a) for a in chunk for e in a.entries_of(kind)), key=by_relevancy)))
         )
-        context = TagContext(tag, chunk, rows, _numbered(pager, number), len(articles))
+        context = TagContext(tag, chunk, rows, _numbered(pager, number), len(articles), trajectory)
         suffix = f" (page {number})" if number > 1 else ""
         yield Page(
             tag_url(tag, number), "tag.html", f"{tag.kind.label}: {tag.label}{suffix}",

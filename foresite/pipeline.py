@@ -24,7 +24,9 @@ from .config import Settings
 from .errors import Problem
 from .index import SiteIndex, build_index
 from .model import Article
+from .foresight import build_foresight
 from .pages import Page, plan_pages
+from .pages_trends import foresight_pages
 from .parse import ParseResult, decode, parse_article
 from .publish import site_files
 from .read import SourceFile, list_sources, read_source
@@ -129,7 +131,10 @@ def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Artic
 def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan; pages that would collide on disk are left out."""
     index = build_index(articles)
-    pages = list(plan_pages(index, settings))
+    # Trends, momentum, related items and insights need every article, and
+    # the pages above show them, so they come between indexing and planning.
+    foresight = build_foresight(index, settings)
+    pages = [*plan_pages(index, settings, foresight), *foresight_pages(index, settings, foresight)]
     collisions = find_collisions((output_path(p.url), p.source) for p in pages)
     if collisions:
         taken: set[str] = set()

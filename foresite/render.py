@@ -18,10 +18,11 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
 
+from .cite import citation, json_ld
 from .config import Settings
 from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import Page
-from .urls import DATA_URL, absolute, base_path, feed_url, relative, safe_external_url, url_of
+from .urls import DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, relative, safe_external_url, trends_url, url_of
 
 _ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -106,6 +107,8 @@ class Renderer:
             nav=_navigation(),
             data_url=DATA_URL,
             site_feed=feed_url(),
+            citation=lambda page: citation(page, settings),
+            json_ld=lambda page: json_ld(page, settings),
         )
         self.env.filters.update(
             markdown=markdown_to_html,
@@ -130,4 +133,6 @@ def _navigation() -> tuple[tuple[str, str], ...]:
         *((kind.label_plural, f"{kind.plural}/") for kind in Kind),
         *((kind.label_plural, f"{kind.plural}/") for kind in TagKind),
         ("Timeline", "timeline/"),
+        ("Trends", trends_url()),
+        ("Insights", INSIGHTS_URL),
     )

@@ -66,6 +66,18 @@ def data_file_url(name: str) -> str:
     return f"{DATA_URL}{name}"
 
 
+def trend_url(kind: Kind, slug: str) -> str:
+    # The kind leads: one name can be a trend of signals and of concerns.
+    return f"trends/{kind.value}-{slug}/"
+
+
+def trends_url(page: int = 1) -> str:
+    return paged("trends/", page)
+
+
+INSIGHTS_URL = "insights/"
+
+
 def paged(url: str, page: int) -> str:
     return url if page == 1 else f"{url}page/{page}/"
 
