@@ -31,7 +31,7 @@ from .parse import ParseResult, decode, parse_article
 from .publish import site_files
 from .read import SourceFile, list_sources, read_source
 from .render import Renderer, asset_versions
-from .search import SearchStats, build_search_index
+from .search import IndexedPage, SearchStats, build_search_index
 from .urls import output_path
 from .write import copy_tree, discard, find_collisions, new_staging, publish, sweep_stale, write_file
 
@@ -148,6 +148,12 @@ def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, li
     return index, pages, [*index.problems, *collisions]
 
 
+def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:
+    """The pages the search index takes, oldest first: plans list articles
+    newest first, and shards are cut from the oldest end."""
+    return [IndexedPage(output_path(p.url), p.language) for p in reversed(pages) if p.indexed]
+
+
 def build(options: BuildOptions) -> BuildReport:
     """A full build into a fresh folder, swapped in whole at the end."""
     project, settings = options.project, options.settings
@@ -172,7 +178,7 @@ def build(options: BuildOptions) -> BuildReport:
         stats = None
         if options.search:
             with clock.stage("search"):
-                stats = build_search_index(staging)
+                stats = build_search_index(staging, search_pages(pages))
         with clock.stage("write"):
             copy_tree(project.static, staging, "static/", only_if_changed=False)
             for relpath, data in site_files(index, pages, settings):

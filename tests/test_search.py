@@ -1,0 +1,356 @@
+"""Search: shards planned per language, the Pagefind index built from the
+written site, and what a reader does with it in headless Chromium: a query in
+the header box, filters with counts, sorting, a French query from an English
+page, all under a sub-path and across several merged shards."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from foresite import search
+from foresite.model import Kind
+from foresite.pipeline import build_today, parse_source
+from foresite.read import list_sources, read_source
+from foresite.search import IndexedPage, Shard, plan_shards
+from tests.conftest import ROOT, build_project, serve_folder
+from tests.hostile import make_hostile
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CONTENT = ROOT / "content"
+SUB_PATH = "/scan/"
+SMALL_SHARDS = 150
+"""Shard size for the browser site: small enough that content/ makes several
+English shards, so that merging and sorting across shards are exercised."""
+
+
+# ------------------------------------------------------------------ shards
+
+def _pages(*languages: str) -> list[IndexedPage]:
+    return [IndexedPage(f"p{n}/index.html", language) for n, language in enumerate(languages)]
+
+
+@pytest.mark.parametrize(
+    ("languages", "size", "expected"),
+    [
+        (("en",) * 5, 2, [("en-0", 2), ("en-1", 2), ("en-2", 1)]),
+        (("en",) * 4, 4, [("en-0", 4)]),
+        (("en", "fr", "en", "FR", "en"), 2, [("en-0", 2), ("en-1", 1), ("fr-0", 2)]),
+        ((), 3, []),
+    ],
+)
+def test_plan_shards_cuts_each_language_into_runs(languages: tuple[str, ...], size: int, expected: list) -> None:
+    shards = plan_shards(_pages(*languages), size)
+    assert [(s.name, len(s.paths)) for s in shards] == expected
+    assert all(s.name.startswith(s.language + "-") for s in shards)
+
+
+def test_plan_shards_keeps_older_shards_when_newer_pages_arrive() -> None:
+    before = plan_shards(_pages(*["en"] * 7), 3)
+    after = plan_shards([*_pages(*["en"] * 7), IndexedPage("new/index.html", "en")], 3)
+    assert after[:2] == before[:2]
+    assert after[2] == Shard("en-2", "en", ("p6/index.html", "new/index.html"))
+
+
+# ------------------------------------------------------------------ the built site
+
+def _indexed_files(site: Path) -> dict[str, str]:
+    """Every written page that asks to be indexed, with its <html lang>."""
+    found = {}
+    for path in sorted(site.rglob("index.html")):
+        text = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" in text:
+            found[path.relative_to(site).as_posix()] = re.search(r'<html lang="([^"]+)"', text).group(1)
+    return found
+
+
+def test_only_articles_and_rows_are_marked_for_the_index(built_site: Path) -> None:
+    indexed = _indexed_files(built_site)
+    folders = {"articles", *(kind.plural for kind in Kind)}
+    assert indexed
+    for relpath in indexed:
+        parts = relpath.split("/")
+        assert len(parts) == 3 and parts[0] in folders and parts[1] != "page", relpath
+    # Listings of the same folders, home, tags and search stay out.
+    assert "articles/index.html" not in indexed and "signals/index.html" not in indexed
+    assert "index.html" not in indexed and "search/index.html" not in indexed
+
+
+def test_manifest_counts_every_indexed_page_once_per_language(built_site: Path) -> None:
+    manifest = json.loads((built_site / search.MANIFEST).read_text(encoding="utf-8"))
+    indexed = _indexed_files(built_site)
+    expected: dict[str, int] = {}
+    for language in indexed.values():
+        expected[language.lower()] = expected.get(language.lower(), 0) + 1
+    found: dict[str, int] = {}
+    for shard in manifest["shards"]:
+        entry = json.loads((built_site / search.BUNDLE / shard["bundle"] / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == [shard["language"]], "one language per bundle"
+        found[shard["language"]] = found.get(shard["language"], 0) + shard["pages"]
+    assert found == expected
+    assert "fr" in found, "content/ holds French articles"
+
+
+def _records(site: Path) -> dict[str, dict]:
+    """What Pagefind stored of each indexed page (its text, meta and
+    filters), by URL: the fragment files are gzip of a signature and JSON."""
+    records = {}
+    for path in (site / search.BUNDLE).glob("*/fragment/*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"]] = record
+    return records
+
+
+def test_index_holds_each_page_main_content_and_its_facets(built_site: Path) -> None:
+    records = _records(built_site)
+    assert len(records) == len(_indexed_files(built_site))
+    rows = {url: r for url, r in records.items() if not url.startswith("/articles/")}
+    articles = {url: r for url, r in records.items() if url.startswith("/articles/")}
+    assert rows and articles
+    for url, record in records.items():
+        text = record["content"]
+        # Navigation, sibling lists and "seen again" lists would drown results.
+        for left_out in ("Also in this article", "Seen again", "Closest articles", "Skip to content"):
+            assert left_out not in text, (url, left_out)
+        assert len(record["filters"]["kind"]) == 1 and len(record["filters"]["year"]) == 1
+        assert record["meta"]["title"]
+    for record in rows.values():
+        assert record["meta"]["kind"] == record["filters"]["kind"][0] != "Article"
+        assert record["meta"]["article"] and record["meta"]["article_url"].startswith("../../articles/")
+        if "relevancy" in record["meta"]:
+            assert record["filters"]["relevancy"] == [record["meta"]["relevancy"]]
+    # Labels and values of field lists stay separate words.
+    assert not any(re.search(r"\b(Change|Description)[A-Z]", r["content"]) for r in rows.values())
+
+
+def test_search_leaves_no_working_files_and_no_unused_interfaces(built_site: Path) -> None:
+    assert not (built_site / ".search-shard").exists()
+    bundle = built_site / search.BUNDLE
+    assert not [p for p in bundle.rglob("pagefind-ui.*")]
+    assert list(bundle.glob("*/pagefind.js")), "every bundle keeps the API"
+
+
+def test_build_report_counts_shards_pages_and_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", SMALL_SHARDS)
+    report = build_project(CONTENT, tmp_path / "site")
+    assert report.search is not None
+    indexed = _indexed_files(tmp_path / "site")
+    assert report.search.pages == len(indexed)
+    english = sum(1 for lang in indexed.values() if lang == "en")
+    assert report.search.shards >= -(-english // SMALL_SHARDS) + 1
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "site" / "pagefind").rglob("*") if p.is_file())
+    assert report.search.bytes == on_disk
+
+
+# ------------------------------------------------------------------ in a browser
+
+def _content_articles() -> list:
+    return [r.article for r in (parse_source(read_source(p), build_today()) for p in list_sources(CONTENT)) if r.article]
+
+
+@pytest.fixture(scope="module")
+def french_seed():
+    """The French article on AI clones of live-commerce hosts, and its
+    most relevant signal, as content/ holds them."""
+    for article in _content_articles():
+        if article.language == "fr" and "clones" in article.title.lower():
+            signals = sorted(article.entries_of(Kind.SIGNAL), key=lambda e: -(e.relevancy or 0))
+            return article, signals[0]
+    pytest.skip("content/ has no French article on clones")
+
+
+@pytest.fixture(scope="module")
+def scan_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """content/ built for https://example.github.io/scan/ with small shards,
+    served under /scan/ the way GitHub Pages serves a project site."""
+    output = tmp_path_factory.mktemp("search") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_PAGES", SMALL_SHARDS)
+        report = build_project(CONTENT, output, base_url="https://example.github.io/scan/")
+    assert report.search is not None and report.search.shards > 2
+    with serve_folder(output, SUB_PATH) as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield tab
+    context.close()
+    assert not errors, errors
+
+
+def _search_from_header(page: Page, url: str, query: str) -> None:
+    page.goto(url)
+    page.get_by_role("searchbox", name="Search the scan").fill(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/scan/search/\?q="))
+    _wait_for_results(page)
+
+
+def _wait_for_results(page: Page) -> None:
+    # Functions, not strings: the page's CSP forbids eval.
+    page.wait_for_function("() => /^(\\d+ results?|No results)/.test(document.querySelector('#search-status').textContent)")
+
+
+def _hits(page: Page) -> list[dict[str, str]]:
+    return page.eval_on_selector_all(
+        "#search-results li",
+        """items => items.map(li => ({
+            kind: li.querySelector('.kind').firstChild.textContent,
+            title: li.querySelector('h3').textContent,
+            href: li.querySelector('h3 a').getAttribute('href'),
+            relevancy: (li.querySelector('.rel') || {}).textContent || '',
+            date: (li.querySelector('time') || {}).textContent || '',
+            lang: li.lang,
+            from: (li.querySelector('.from a') || {}).textContent || '',
+        }))""",
+    )
+
+
+def _total(page: Page) -> int:
+    return int(page.text_content("#search-status").split()[0].replace("No", "0"))
+
+
+def _facet_counts(page: Page, key: str) -> dict[str, int]:
+    return {
+        box.get_attribute("value"): int(box.evaluate("b => b.labels[0].querySelector('.n').textContent"))
+        for box in page.locator(f"#search-facets input[name={key}]").all()
+    }
+
+
+def _show_everything(page: Page) -> list[dict[str, str]]:
+    while page.is_visible("#search-more"):
+        shown = page.locator("#search-results li").count()
+        page.click("#search-more")
+        page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=shown)
+    return _hits(page)
+
+
+@pytest.mark.browser
+def test_header_box_query_shows_the_article_and_its_signal_first(page: Page, scan_url: str, french_seed) -> None:
+    article, signal = french_seed
+    _search_from_header(page, scan_url, "clones live-shopping")
+    first_two = _hits(page)[:2]
+    assert {hit["title"] for hit in first_two} == {article.title, signal.name}
+    signal_hit = next(hit for hit in first_two if hit["kind"] == "Signal")
+    assert signal_hit["from"] == article.title and signal_hit["relevancy"] == str(signal.relevancy)
+    # Every link stays under the sub-path and leads to the page found.
+    page.click(f"#search-results h3 a >> text={signal.name}")
+    assert page.url.startswith(scan_url + "signals/")
+    assert page.text_content("h1") == signal.name
+
+
+@pytest.mark.browser
+def test_french_query_from_the_english_home_page(page: Page, scan_url: str, french_seed) -> None:
+    article, _ = french_seed
+    page.goto(scan_url)
+    assert page.get_attribute("html", "lang") == "en"
+    _search_from_header(page, scan_url, "clones numériques")
+    first = _hits(page)[:5]
+    found = [hit for hit in first if hit["title"] == article.title]
+    assert found, [hit["title"] for hit in first]
+    assert found[0]["kind"] == "Article" and found[0]["lang"] == "fr"
+
+
+@pytest.mark.browser
+def test_kind_filter_narrows_results_and_its_counts_add_up(page: Page, scan_url: str) -> None:
+    page.goto(f"{scan_url}search/?q=heat")
+    _wait_for_results(page)
+    total = _total(page)
+    kinds = _facet_counts(page, "kind")
+    assert len(kinds) > 2 and sum(kinds.values()) == total
+    page.get_by_role("checkbox", name=re.compile(r"^Signal")).check()
+    page.wait_for_url(re.compile(r"kind=Signal"))
+    page.wait_for_function("n => document.querySelector('#search-status').textContent.startsWith(n + ' ')", arg=kinds["Signal"])
+    hits = _show_everything(page)
+    assert len(hits) == kinds["Signal"] < total
+    assert {hit["kind"] for hit in hits} == {"Signal"}
+    # Counts of the ticked facet still offer the other kinds.
+    assert _facet_counts(page, "kind") == kinds
+    # Another facet's counts now describe the signals only.
+    assert sum(_facet_counts(page, "relevancy").values()) <= kinds["Signal"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("sort", "field"), [("relevancy", "relevancy"), ("date", "date")])
+def test_sorting_orders_every_result_and_keeps_those_lacking_the_field(page: Page, scan_url: str, sort: str, field: str) -> None:
+    page.goto(f"{scan_url}search/?q=ai")
+    _wait_for_results(page)
+    total = _total(page)
+    page.get_by_label("Sort by").select_option(sort)
+    page.wait_for_url(re.compile(f"sort={sort}"))
+    _wait_for_results(page)
+    hits = _show_everything(page)
+    assert len(hits) == total == _total(page)
+    values = [hit[field] for hit in hits]
+    present = [v for v in values if v]
+    assert present == sorted(present, key=lambda v: (float(v) if field == "relevancy" else v), reverse=True)
+    assert len(set(present)) > 1
+    # Pages without the field (articles have no relevancy) come last, not never.
+    assert values == present + [""] * (len(values) - len(present))
+    if field == "relevancy":
+        assert "Article" in {hit["kind"] for hit in hits[len(present):]}
+
+
+@pytest.mark.browser
+def test_search_page_works_with_the_keyboard_alone(page: Page, scan_url: str) -> None:
+    page.goto(f"{scan_url}search/")
+    page.get_by_label(re.compile("^Search every article")).focus()
+    page.keyboard.type("energy")
+    page.keyboard.press("Enter")
+    _wait_for_results(page)
+    assert "result" in page.text_content("[role=status]")
+    page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "search-sort"
+    page.keyboard.press("Tab")  # the filters' disclosure
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
+    assert focused[0] == "kind"
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(f"kind={focused[1]}"))
+    _wait_for_results(page)
+    # Re-rendering the facets keeps the reader's place.
+    assert page.evaluate("[document.activeElement.name, document.activeElement.checked]") == ["kind", True]
+    for box in page.locator("#search-facets input").all():
+        assert box.evaluate("b => b.labels.length") == 1
+
+
+@pytest.mark.browser
+def test_hostile_text_found_by_search_stays_text(browser: Browser, tmp_path: Path) -> None:
+    described = make_hostile.make_hostile_corpus(tmp_path / "all", include_large=False)
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, description in described.items():
+        if description.startswith(make_hostile.HOSTILE_PREFIX):
+            shutil.copy(tmp_path / "all" / name, content / name)
+    build_project(content, tmp_path / "site")
+    tab = browser.new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serve_folder(tmp_path / "site") as url:
+        for query in ("alert", "script onerror", "img src", "javascript"):
+            tab.goto(f"{url}search/?q={query}")
+            _wait_for_results(tab)
+            assert _total(tab) > 0, query
+            tags = tab.eval_on_selector_all("#search-results *", "els => [...new Set(els.map(e => e.localName))]")
+            assert set(tags) <= {"li", "p", "span", "time", "h3", "a", "mark"}, (query, tags)
+            hrefs = tab.eval_on_selector_all("#search-results a", "els => els.map(a => a.href)")
+            assert all(href.startswith(url) for href in hrefs), hrefs
+    assert not dialogs and tab.title() != "PWNED"
+    tab.close()
