@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .errors import Problem
+from .errors import Problem, error
 from .index import SiteIndex, build_index
 from .model import Article
 from .foresight import build_foresight
@@ -29,7 +29,7 @@ from .pages import Page, plan_pages
 from .pages_trends import foresight_pages
 from .parse import ParseResult, decode, parse_article
 from .publish import site_files
-from .read import SourceFile, list_sources, read_source
+from .read import SourceFile, display_path, list_sources, read_source
 from .render import Renderer, asset_versions
 from .search import IndexedPage, SearchStats, build_search_index
 from .urls import output_path
@@ -118,6 +118,16 @@ def parse_source(source: SourceFile, today: datetime.date) -> ParseResult:
     return parse_article(text, source.path, source.article_id, today)
 
 
+def parse_path(path: Path, today: datetime.date) -> ParseResult:
+    """The file at `path` parsed, or a located error when it cannot be read
+    (check and the preview report it; they must not stop on it)."""
+    try:
+        source = read_source(path)
+    except OSError as exc:
+        return ParseResult(None, (error(display_path(path), 1, f"cannot read the file: {exc.strerror or exc}"),))
+    return parse_source(source, today)
+
+
 def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Article], list[Problem]]:
     """Published articles, drafts and every problem, from parse results."""
     articles, drafts, problems = [], [], []
@@ -128,12 +138,14 @@ def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Artic
     return articles, drafts, problems
 
 
-def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, list[Page], list[Problem]]:
+def plan(
+    articles: Sequence[Article], settings: Settings, workers: int = 1
+) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan; pages that would collide on disk are left out."""
     index = build_index(articles)
     # Trends, momentum, related items and insights need every article, and
     # the pages above show them, so they come between indexing and planning.
-    foresight = build_foresight(index, settings)
+    foresight = build_foresight(index, settings, workers)
     pages = [*plan_pages(index, settings, foresight), *foresight_pages(index, settings, foresight)]
     collisions = find_collisions((output_path(p.url), p.source) for p in pages)
     if collisions:
@@ -165,7 +177,7 @@ def build(options: BuildOptions) -> BuildReport:
         results = _map(lambda s: parse_source(s, today), sources, options.workers)
         articles, drafts, problems = parse_all(results)
     with clock.stage("index"):
-        index, pages, index_problems = plan(articles, settings)
+        index, pages, index_problems = plan(articles, settings, options.workers)
         problems = sorted([*problems, *index_problems], key=_problem_order)
     if options.strict and problems:
         return _report(index, drafts, Counter(), problems, clock, None, written=False, strict=True)
