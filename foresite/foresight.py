@@ -7,6 +7,7 @@ pages are planned; page builders only look results up.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from .trends import Trend, TrendLink, Trends, build_trends
 class Foresight:
     timeline: Timeline
     trends: Trends
-    trend_momentum: Mapping[tuple[Kind, str], Momentum]
+    trend_trajectories: Mapping[tuple[Kind, str], Trajectory]
     """By (kind, trend slug)."""
     tag_momentum: Mapping[Tag, Momentum]
     """Keywords and themes only."""
@@ -42,15 +43,11 @@ class Foresight:
         return self.related.articles.get(article_id, ())
 
     def of_trend(self, trend: Trend) -> Trajectory:
-        return self.trajectory(self.trend_momentum[(trend.kind, trend.slug)])
+        return self.trend_trajectories[(trend.kind, trend.slug)]
 
     def of_tag(self, tag: Tag) -> Trajectory | None:
         found = self.tag_momentum.get(tag)
-        return self.trajectory(found) if found else None
-
-    def trajectory(self, momentum: Momentum) -> Trajectory:
-        timeline = self.timeline
-        return Trajectory(momentum, sparkline(momentum.counts, timeline.labels, timeline.recent_start), timeline.window)
+        return trajectory(found, self.timeline) if found else None
 
 
 @dataclass(frozen=True)
@@ -63,18 +60,37 @@ class Trajectory:
     """Quarters that count as recent."""
 
 
-def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
+def trajectory(momentum: Momentum, timeline: Timeline) -> Trajectory:
+    spark = sparkline(momentum.counts, timeline.labels, timeline.recent_start)
+    return Trajectory(momentum, spark, timeline.window)
+
+
+def build_foresight(index: SiteIndex, settings: Settings, workers: int = 1) -> Foresight:
+    # This makes about a million small objects beside a large index; the
+    # cyclic collector would rescan the whole index many times over (half the
+    # time, at 3,000 articles), and nothing here makes cycles.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(index, settings, workers)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(index: SiteIndex, settings: Settings, workers: int) -> Foresight:
     timeline = build_timeline(index.articles, settings.momentum)
     trends = build_trends(index, settings.trends)
-    trend_momentum = {
-        (t.kind, t.slug): momentum_of(_article_dates(t), timeline, settings.momentum) for t in trends.trends
+    trend_trajectories = {
+        (t.kind, t.slug): trajectory(momentum_of(_article_dates(t), timeline, settings.momentum), timeline)
+        for t in trends.trends
     }
     return Foresight(
         timeline=timeline,
         trends=trends,
-        trend_momentum=trend_momentum,
+        trend_trajectories=trend_trajectories,
         tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
-        related=build_related(index, trends, settings.related),
+        related=build_related(index, trends, settings.related, workers),
         insights=build_insights(index, settings.insights),
     )
 

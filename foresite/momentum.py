@@ -44,14 +44,12 @@ class Timeline:
     totals: tuple[int, ...]
     window: int
     """How many of the latest quarters count as recent."""
+    labels: tuple[str, ...]
+    """'2023 Q2' for each quarter."""
 
     @property
     def recent_start(self) -> int:
         return max(0, len(self.quarters) - self.window)
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(quarter_label(q) for q in self.quarters)
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Momentum:
 def build_timeline(articles: Iterable[Article], settings: MomentumSettings) -> Timeline:
     totals = Counter(quarter_of(a.date) for a in articles if a.date)
     quarters = tuple(sorted(totals))
-    return Timeline(quarters, tuple(totals[q] for q in quarters), settings.window)
+    return Timeline(quarters, tuple(totals[q] for q in quarters), settings.window, tuple(map(quarter_label, quarters)))
 
 
 def momentum_of(dates: Iterable[datetime.date | None], timeline: Timeline, settings: MomentumSettings) -> Momentum:
@@ -94,11 +92,11 @@ def momentum_of(dates: Iterable[datetime.date | None], timeline: Timeline, setti
     recent, earlier = sum(counts[split:]), sum(counts[:split])
     recent_rate = _rate(recent, sum(timeline.totals[split:]))
     earlier_rate = _rate(earlier, sum(timeline.totals[:split]))
-    mentioned = [timeline.labels[i] for i, n in enumerate(counts) if n]
+    mentioned = [i for i, n in enumerate(counts) if n]
     return Momentum(
         counts=counts,
-        first=mentioned[0] if mentioned else "",
-        last=mentioned[-1] if mentioned else "",
+        first=timeline.labels[mentioned[0]] if mentioned else "",
+        last=timeline.labels[mentioned[-1]] if mentioned else "",
         recent=recent,
         earlier=earlier,
         recent_rate=recent_rate,

@@ -18,8 +18,8 @@ full. The cost grows with the number of items, not with its square.
 
 from __future__ import annotations
 
-import functools
 import math
+import multiprocessing
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -99,15 +99,12 @@ class _Item:
 
 def text_words(text: str) -> frozenset[str]:
     """The telling words of a name or description, folded and singular."""
-    return frozenset(
-        _singular(w) for w in _WORD.findall(quick_fold(text)) if len(w) > 2 and w not in TEXT_STOP_WORDS
-    )
+    return frozenset(t for w in _WORD.findall(quick_fold(text)) if (t := _term(w)))
 
 
-@functools.lru_cache(maxsize=65536)
-def _singular(word: str) -> str:
-    # The same few thousand words recur in every description.
-    return singular(word)
+def _term(word: str) -> str:
+    """A word as a feature, or '' for words too short or too common to tell."""
+    return "" if len(word) <= 2 or word in TEXT_STOP_WORDS else singular(word)
 
 
 class _Features:
@@ -119,6 +116,7 @@ class _Features:
         self.labels: list[str] = []
         self._tags: dict[str, frozenset[int]] = {}
         self._words: dict[str, frozenset[int]] = {}
+        self._word_ids: dict[str, int] = {}
 
     def id(self, kind: str, key: str, label: str) -> int:
         found = self.ids.get((kind, key))
@@ -141,30 +139,92 @@ class _Features:
     def of_text(self, text: str) -> frozenset[int]:
         found = self._words.get(text)
         if found is None:
-            found = self._words[text] = frozenset(self.id(WORD, w, w) for w in text_words(text))
+            ids = self._word_ids
+            known = []
+            for word in _WORD.findall(quick_fold(text)):
+                i = ids.get(word)
+                if i is None:
+                    i = self._word_id(word)
+                if i >= 0:
+                    known.append(i)
+            found = self._words[text] = frozenset(known)
+        return found
+
+    def _word_id(self, word: str) -> int:
+        """The feature id of a raw word, -1 for words that are no feature; cached,
+        since the same few thousand words fill every description."""
+        term = _term(word)
+        found = self._word_ids[word] = self.id(WORD, term, term) if term else -1
         return found
 
 
-def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings) -> Related:
+PARALLEL_ITEMS = 5000
+"""Below this many rows, a worker process costs more than it saves."""
+
+_Found = list[list[tuple[int, Relation]]]
+"""For each item of a job, its related items (index, why), best first."""
+
+# Jobs run in forked workers that find the index here, so nothing big is pickled.
+_SHARED: tuple[SiteIndex, Trends, RelatedSettings] | None = None
+
+
+def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings, workers: int = 1) -> Related:
+    """Related articles and rows; each kind of row is a job of its own, so
+    with `workers` > 1 the jobs share out over forked processes."""
     if settings.count == 0:
         return Related({}, {})
-    features = _Features()
+    jobs: list[Kind | None] = [None, *Kind]
+    found = dict(zip(jobs, _run_jobs(jobs, index, trends, settings, workers)))
     articles = index.articles
-    items = [
-        _Item(features.of_tags(a.id, index.tags_of[a.id]) | features.of_text(f"{a.title} {a.summary}"), _day(a), a.id, "")
-        for a in articles
-    ]
     by_article = {
-        articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
-        for i, near in enumerate(_neighbours(items, features, settings))
+        articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near) for i, near in enumerate(found[None])
     }
     rows: dict[tuple[str, Kind, str], tuple[RelatedRow, ...]] = {}
     for kind in Kind:
         placed = index.entries[kind]
-        items = [_row_item(p, index, trends, features) for p in placed]
-        for i, near in enumerate(_neighbours(items, features, settings)):
+        for i, near in enumerate(found[kind]):
             rows[row_key(placed[i])] = tuple(RelatedRow(placed[j], why) for j, why in near)
     return Related(by_article, rows)
+
+
+def _run_jobs(
+    jobs: list[Kind | None], index: SiteIndex, trends: Trends, settings: RelatedSettings, workers: int
+) -> list[_Found]:
+    global _SHARED
+    _SHARED = (index, trends, settings)
+    try:
+        total = sum(len(index.entries[kind]) for kind in Kind)
+        if workers <= 1 or total < PARALLEL_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+            return [_job(job) for job in jobs]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            # Relations travel back as plain tuples: a tenth of the pickling cost.
+            packed = pool.map(_packed_job, jobs, chunksize=1)
+        return [[[(j, Relation(*fields)) for j, fields in near] for near in found] for found in packed]
+    finally:
+        _SHARED = None
+
+
+def _packed_job(job: Kind | None) -> list[list[tuple[int, tuple]]]:
+    return [[(j, astuple_relation(why)) for j, why in near] for near in _job(job)]
+
+
+def astuple_relation(why: Relation) -> tuple:
+    return (why.keywords, why.themes, why.words, why.days_apart, why.score)
+
+
+def _job(job: Kind | None) -> _Found:
+    """Related items of every article (job None) or every row of one kind."""
+    assert _SHARED is not None
+    index, trends, settings = _SHARED
+    features = _Features()
+    if job is None:
+        items = [
+            _Item(features.of_tags(a.id, index.tags_of[a.id]) | features.of_text(f"{a.title} {a.summary}"), _day(a), a.id, "")
+            for a in index.articles
+        ]
+    else:
+        items = [_row_item(p, index, trends, features) for p in index.entries[job]]
+    return _neighbours(items, features, settings)
 
 
 def _row_item(placed: Placed, index: SiteIndex, trends: Trends, features: _Features) -> _Item:
@@ -195,13 +255,16 @@ def _neighbours(
     # Only features that can relate items matter from here on.
     usable = [item.features & telling for item in items]
     excluded = _exclusions(items)
+    rarity = [0] * len(features.kinds)
+    for f, found in postings.items():
+        rarity[f] = len(found)
     scale, time_weight = settings.time_scale_days, settings.time_weight
     weight_of = weight.__getitem__
     found = []
     for i, item in enumerate(items):
         mine = usable[i]
         scored = []
-        for j in _shortlist(mine, postings, excluded[i], settings.count * SHORTLIST):
+        for j in _shortlist(mine, postings, rarity, excluded[i], settings.count * SHORTLIST):
             shared = mine & usable[j]
             other = items[j].day
             near = time_weight * scale / (scale + abs(item.day - other)) if item.day and other else 0.0
@@ -240,9 +303,11 @@ def _exclusions(items: Sequence[_Item]) -> list[tuple[int, ...]]:
     ]
 
 
-def _shortlist(features: frozenset[int], postings: Mapping[int, list[int]], excluded: tuple[int, ...], size: int) -> list[int]:
+def _shortlist(
+    features: frozenset[int], postings: Mapping[int, list[int]], rarity: list[int], excluded: tuple[int, ...], size: int
+) -> list[int]:
     """The `size` items sharing most of these features' rarest."""
-    probes = sorted(features, key=lambda f: (len(postings[f]), f))[:PROBES]
+    probes = sorted(sorted(features), key=rarity.__getitem__)[:PROBES]
     votes: Counter[int] = Counter()
     for f in probes:
         votes.update(postings[f])  # counted in C: the hot loop of the related step

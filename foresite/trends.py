@@ -41,11 +41,21 @@ STOP_WORDS = frozenset(
 )
 FRAMING_WORDS = frozenset(
     # Words that frame a change rather than name what changes: "Rise of X",
-    # "Growing X" and "X surge" are all about X.
-    "rise rising growth growing grow grows increase increased increasing surge surging "
+    # "Growing X" and "X surge" are all about X. Compared after plurals are
+    # made singular.
+    "rise rising growth growing grow increase increased increasing surge surging "
     "emergence emerging emergent shift shifting transition trend accelerating acceleration "
     "expansion expanding boom new more greater rapid rapidly ongoing continued "
-    "essor hausse croissance montee nouveau nouvelle nouveaux nouvelles".split()
+    "essor hausse croissance montee nouveau nouvelle nouveaux "
+    # and words that only restate the row's kind: "Data privacy concerns" and
+    # "Data privacy risks" are both the concern of data privacy.
+    "concern risk issue problem challenge effect".split()
+)
+COUNTER_WORDS = frozenset(
+    # Words that turn a change around: "Decline of X" is not the trend "Rise
+    # of X", so names are one trend only if they hold the same of these.
+    "decline declining fall falling drop dropping decrease decreasing collapse backlash slowdown "
+    "demise reversal baisse declin recul".split()
 )
 PHRASES = (
     # Spellings of one idea that share no word; kept short and explicit.
@@ -56,6 +66,7 @@ PHRASES = (
     ("large language model", "llm"),
     ("electric vehicles", "ev"),
     ("electric vehicle", "ev"),
+    ("ia", "ai"),
 )
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -68,8 +79,8 @@ def key_terms(name: str) -> frozenset[str]:
     text = " " + " ".join(_WORD.findall(_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), folded))) + " "
     for phrase, short in PHRASES:
         text = text.replace(f" {phrase} ", f" {short} ")
-    words = [w for w in text.split() if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS]
-    terms = frozenset(singular(w) for w in words if w not in FRAMING_WORDS)
+    words = [singular(w) for w in text.split() if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS]
+    terms = frozenset(w for w in words if w not in FRAMING_WORDS)
     if terms:
         return terms
     # A name made only of framing or stop words, or of no Latin letters, is its own trend.
@@ -100,7 +111,10 @@ def singular(word: str) -> str:
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard: shared terms over all terms of the two names."""
+    """Jaccard: shared terms over all terms of the two names; 0 when one says
+    something falls and the other does not."""
+    if (a & COUNTER_WORDS) != (b & COUNTER_WORDS):
+        return 0.0
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
@@ -213,27 +227,13 @@ def _group(
     becomes an anchor itself.
     """
     frequency = Counter(term for terms in by_terms for term in terms)
-
-    def rarest_first(terms: frozenset[str]) -> list[str]:
-        return sorted(terms, key=lambda t: (frequency[t], t))
-
-    order = sorted(
-        by_terms,
-        key=lambda terms: (-len({p.article.id for p in by_terms[terms]}), -len(terms), sorted(terms)),
-    )
+    seen_in = {terms: len({p.article.id for p in rows}) for terms, rows in by_terms.items()}
+    order = sorted(by_terms, key=lambda terms: (-seen_in[terms], -len(terms), sorted(terms)))
     postings: dict[str, list[frozenset[str]]] = defaultdict(list)
     groups: dict[frozenset[str], list[frozenset[str]]] = {}
     for terms in order:
-        prefix = rarest_first(terms)[: _prefix_length(len(terms), threshold)]
-        best, best_score = None, threshold
-        seen: set[frozenset[str]] = set()
-        for term in prefix:
-            for anchor in postings.get(term, ()):
-                if anchor not in seen:
-                    seen.add(anchor)
-                    score = similarity(terms, anchor)
-                    if score > best_score or (score == best_score and best is None):
-                        best, best_score = anchor, score
+        prefix = sorted(terms, key=lambda t: (frequency[t], t))[: _prefix_length(len(terms), threshold)]
+        best = _best_anchor(terms, (a for term in prefix for a in postings.get(term, ())), threshold)
         if best is None:
             groups[terms] = [terms]
             for term in prefix:
@@ -241,6 +241,27 @@ def _group(
         else:
             groups[best].append(terms)
     return groups
+
+
+def _best_anchor(
+    terms: frozenset[str], candidates: Iterable[frozenset[str]], threshold: float
+) -> frozenset[str] | None:
+    """The first most similar candidate at or above `threshold`, or None.
+
+    Sizes too far apart cannot reach the threshold, so most candidates are
+    dismissed before any set is intersected."""
+    size = len(terms)
+    smallest, largest = threshold * size - 1e-9, size / threshold + 1e-9
+    best, best_score = None, threshold
+    checked: set[frozenset[str]] = set()
+    for anchor in candidates:
+        if anchor in checked or not smallest <= len(anchor) <= largest:
+            continue
+        checked.add(anchor)
+        score = similarity(terms, anchor)
+        if score > best_score or (score == best_score and best is None):
+            best, best_score = anchor, score
+    return best
 
 
 def _prefix_length(size: int, threshold: float) -> int:
