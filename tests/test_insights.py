@@ -1,0 +1,159 @@
+"""Insights and charts: coverage, relevancy and scans per month against hand
+counts; every chart valid SVG, accessible and style-free; every new page
+reachable; the new pages fit a phone and a desktop."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from foresite.charts import bar_chart, heatmap, sparkline
+from foresite.config import InsightSettings, Settings
+from foresite.index import build_index
+from foresite.insights import build_insights
+from foresite.model import Article, Entry, Kind
+
+from .conftest import serve_folder
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def article(number: int, date: str, category: str, themes: tuple[str, ...], relevancies: tuple[int | None, ...] = ()) -> Article:
+    article_id = f"a{number:03d}"
+    return Article(
+        id=article_id, slug=article_id, path=f"{article_id}.md", title=f"Article {number}",
+        date=datetime.date.fromisoformat(date), origin="", origin_url="", source_url="", language="en",
+        category=category, type="news", keywords=(), themes=themes, summary="",
+        entries=tuple(
+            Entry(Kind.ISSUE if i % 2 else Kind.SIGNAL, article_id, f"r{i}", f"Row {i}", True, relevancy=r)
+            for i, r in enumerate(relevancies)
+        ),
+        closest=(), layout="newer",
+    )
+
+
+# Hand-counted: themes by size ai 4, health 3, energy 2; categories technology 3,
+# health 2, city 1; six articles over January and March 2023 (none in February).
+FIXTURE = [
+    article(1, "2023-01-05", "technology", ("ai", "energy"), (5, 4)),
+    article(2, "2023-01-12", "technology", ("ai",), (4,)),
+    article(3, "2023-01-19", "technology", ("ai", "health"), (3, None)),
+    article(4, "2023-03-02", "health", ("health",), (4, 4)),
+    article(5, "2023-03-09", "health", ("health", "ai"), (2,)),
+    article(6, "2023-03-16", "city", ("energy",), ()),
+]
+
+
+def test_coverage_matches_hand_counts() -> None:
+    insights = build_insights(build_index(FIXTURE), InsightSettings(heatmap_themes=3, blind_spots=2))
+    assert [(t.label, n) for t, n in insights.themes] == [("ai", 4), ("health", 3), ("energy", 2)]
+    assert [(c.label, n) for c, n in insights.categories] == [("technology", 3), ("health", 2), ("city", 1)]
+    assert insights.counts == ((3, 1, 0), (1, 2, 0), (1, 0, 1))
+    # Expected = theme × category ÷ 6; thin = under half of it: ai×city (0 of 0.67),
+    # health×city (0 of 0.5), energy×health (0 of 0.67).
+    assert (insights.empty, insights.thin) == (3, 3)
+    assert [(b.theme.label, b.category.label, b.seen, b.expected) for b in insights.blind_spots] == [
+        ("ai", "city", 0, 0.7), ("energy", "health", 0, 0.7),
+    ]
+
+
+def test_relevancy_and_months_match_hand_counts() -> None:
+    insights = build_insights(build_index(FIXTURE), InsightSettings())
+    by_kind = {kind: (counts, unrated) for kind, counts, unrated in insights.relevancy}
+    # Signals are rows 0, 2, …: 5, 4, 3, 4, 2; issues rows 1, 3, …: 4, None, 4.
+    assert by_kind[Kind.SIGNAL] == ((0, 1, 1, 2, 1), 0)
+    assert by_kind[Kind.ISSUE] == ((0, 0, 0, 2, 0), 1)
+    assert insights.relevancy_totals == (0, 1, 1, 4, 1)
+    assert insights.months == (("2023-01", 3), ("2023-02", 0), ("2023-03", 3))
+
+
+# ------------------------------------------------------------------ charts
+
+def test_chart_geometry_stays_inside_its_box() -> None:
+    spark = sparkline([0, 3, 1, 7], ["2023 Q1", "2023 Q2", "2023 Q3", "2023 Q4"], 2)
+    points = [tuple(map(float, p.split(","))) for p in spark.points.split()]
+    assert all(0 <= x <= spark.width and 0 <= y <= spark.height for x, y in points)
+    assert min(y for _, y in points) == points[3][1] and "0, 3, 1, 7" in spark.summary
+    bars = bar_chart([("a", 2), ("b", 0), ("c", 4)])
+    assert [b.value for b in bars.bars] == [2, 0, 4] and bars.bars[1].height == 0
+    assert all(b.y + b.height <= bars.height for b in bars.bars)
+    grid = heatmap(["r1", "r2"], ["c1"], [[0], [5]])
+    assert [c.level for c in grid.cells] == [0, 5]
+
+
+def svg_blocks(html: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", html, re.S)
+
+
+def new_pages(site: Path) -> list[Path]:
+    trend = next(p for p in sorted((site / "trends").iterdir()) if p.is_dir() and p.name != "page")
+    keyword = next(p for p in sorted((site / "keywords").iterdir()) if p.is_dir())
+    return [site / "trends" / "index.html", trend / "index.html", site / "insights" / "index.html", keyword / "index.html"]
+
+
+def test_every_chart_is_valid_accessible_svg_without_styles(built_site: Path) -> None:
+    found = 0
+    for page in new_pages(built_site):
+        for block in svg_blocks(page.read_text(encoding="utf-8")):
+            svg = ET.fromstring(block)  # valid XML, or this raises
+            found += 1
+            assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
+            assert svg[0].tag == f"{SVG}title" and svg[0].text.strip(), page
+            for element in svg.iter():
+                assert "style" not in element.attrib and not element.tag.endswith("script"), (page, element.tag)
+                assert not any(name.startswith("on") for name in element.attrib), (page, element.tag)
+    assert found >= 5
+
+
+def test_insights_page_holds_heatmap_blind_spots_relevancy_and_months(built_site: Path) -> None:
+    html = (built_site / "insights" / "index.html").read_text(encoding="utf-8")
+    classes = sorted(ET.fromstring(b).get("class") for b in svg_blocks(html))
+    assert classes == ["chart bars", "chart bars", "chart heatmap"]
+    heat = ET.fromstring(next(b for b in svg_blocks(html) if 'class="chart heatmap"' in b))
+    themes = min(Settings().insights.heatmap_themes, len(list((built_site / "themes").glob("*/index.html"))))
+    cells = [r for r in heat.iter(f"{SVG}rect") if "cell" in r.get("class", "")]
+    columns = len(re.findall(r'class="hm-col"', html))
+    assert len(cells) == themes * columns
+    assert "Blind spots" in html and "Scans per month" in html and "Relevancy" in html
+
+
+def test_every_new_page_is_reachable_from_the_navigation(built_site: Path) -> None:
+    for page in [built_site / "index.html", *sorted((built_site / "articles").glob("*/index.html"))[:3]]:
+        html = page.read_text(encoding="utf-8")
+        nav = re.search(r'<nav aria-label="Indexes">.*?</nav>', html, re.S).group(0)
+        targets = {(page.parent / href).resolve() for href in re.findall(r'href="([^"]+)"', nav)}
+        assert (built_site / "trends").resolve() in targets and (built_site / "insights").resolve() in targets
+    insights = (built_site / "insights" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../trends/"' in insights
+
+
+def test_settings_change_what_the_heatmap_shows(tmp_path: Path) -> None:
+    settings = dataclasses.replace(Settings(), insights=InsightSettings(heatmap_themes=2, blind_spots=0))
+    insights = build_insights(build_index(FIXTURE), settings.insights)
+    assert len(insights.themes) == 2 and insights.blind_spots == ()
+
+
+# ---------------------------------------------------------- in a browser
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_new_pages_fit_phone_and_desktop(built_site: Path, browser, width: int, tmp_path: Path) -> None:  # noqa: ANN001
+    pages = ["trends/", str(new_pages(built_site)[1].parent.relative_to(built_site)) + "/", "insights/"]
+    with serve_folder(built_site) as base:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+        for path in pages:
+            page.goto(base + path)
+            # The page itself never scrolls sideways; wide charts scroll inside their box.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+            assert page.locator("svg[role=img]").count() >= 1
+            page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '_')}-{width}.png"), full_page=True)
+        assert problems == []
+        context.close()
