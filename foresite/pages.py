@@ -17,9 +17,9 @@ from .feeds import has_feed
 from .foresight import Foresight, Trajectory
 from .index import ArticleTags, Placed, SiteIndex, by_relevancy, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
 from .trends import TrendLink
-from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .urls import DATA_URL, article_url, data_file_url, entry_url, feed_url, listing_url, tag_index_url, tag_url
 
 

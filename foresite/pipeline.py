@@ -22,9 +22,9 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import Problem, error
+from .foresight import build_foresight
 from .index import SiteIndex, build_index
 from .model import Article
-from .foresight import build_foresight
 from .pages import Page, plan_pages
 from .pages_trends import foresight_pages
 from .parse import ParseResult, decode, parse_article

@@ -35,15 +35,17 @@ PROBES = 4
 SHORTLIST = 2
 """Candidates scored in full, per related item wanted."""
 
-TEXT_STOP_WORDS = STOP_WORDS | frozenset(
-    "about across after again against all also among any around because been before being between both "
-    "but can could did do does doing due each even ever every few had has have having he her here his "
-    "how however if including its just less like many may might more most much must no nor not now "
-    "off once only other others our out over own same she should so some still such them then there "
-    "these they those through thus too very was we were when where which while who whom why will "
-    "would you your one two use used using make makes making made way ways well being become becomes "
-    "est sont qui que plus ne pas se son sa ses ou mais leur ils elles nous vous il elle on".split()
-)
+_TEXT_STOP = """
+about across after again against all also among any around because been before being between both
+but can could did do does doing due each even ever every few had has have having he her here his
+how however if including its just less like many may might more most much must no nor not now
+off once only other others our out over own same she should so some still such them then there
+these they those through thus too very was we were when where which while who whom why will
+would you your one two use used using make makes making made way ways well being become becomes
+est sont qui que plus ne pas se son sa ses ou mais leur ils elles nous vous il elle on
+"""
+TEXT_STOP_WORDS = STOP_WORDS | frozenset(_TEXT_STOP.split())
+"""Words of descriptions too common to relate two items."""
 _WORD = re.compile(r"[a-z0-9]+")
 
 KEYWORD, THEME, WORD = "keyword", "theme", "word"

@@ -30,33 +30,35 @@ from .model import Kind
 from .text import fold, key_slug
 from .urls import trend_url
 
-STOP_WORDS = frozenset(
-    # English
-    "a an and are as at be by for from in into is it its of on or over than that the their this to "
-    "towards toward under up upon via vs versus what with within without "
-    # French
-    "au aux avec ce ces dans de des du en et la le les leur leurs par pour sur un une "
-    # Spanish
-    "el los las del con por para y".split()
-)
-FRAMING_WORDS = frozenset(
-    # Words that frame a change rather than name what changes: "Rise of X",
-    # "Growing X" and "X surge" are all about X. Compared after plurals are
-    # made singular.
-    "rise rising growth growing grow increase increased increasing surge surging "
-    "emergence emerging emergent shift shifting transition trend accelerating acceleration "
-    "expansion expanding boom new more greater rapid rapidly ongoing continued "
-    "essor hausse croissance montee nouveau nouvelle nouveaux "
-    # and words that only restate the row's kind: "Data privacy concerns" and
-    # "Data privacy risks" are both the concern of data privacy.
-    "concern risk issue problem challenge effect".split()
-)
-COUNTER_WORDS = frozenset(
-    # Words that turn a change around: "Decline of X" is not the trend "Rise
-    # of X", so names are one trend only if they hold the same of these.
-    "decline declining fall falling drop dropping decrease decreasing collapse backlash slowdown "
-    "demise reversal baisse declin recul".split()
-)
+_STOP = """
+a an and are as at be by for from in into is it its of on or over than that the their this to
+towards toward under up upon via vs versus what with within without
+au aux avec ce ces dans de des du en et la le les leur leurs par pour sur un une
+el los las del con por para y
+"""
+STOP_WORDS = frozenset(_STOP.split())
+"""English, French and Spanish words that name nothing."""
+
+_FRAMING = """
+rise rising growth growing grow increase increased increasing surge surging
+emergence emerging emergent shift shifting transition trend accelerating acceleration
+expansion expanding boom new more greater rapid rapidly ongoing continued
+essor hausse croissance montee nouveau nouvelle nouveaux
+concern risk issue problem challenge effect
+"""
+FRAMING_WORDS = frozenset(_FRAMING.split())
+"""Words that frame a change rather than name what changes ("Rise of X",
+"Growing X" and "X surge" are all about X), and words that only restate the
+row's kind ("Data privacy concerns" and "Data privacy risks" are both the
+concern of data privacy). Compared after plurals are made singular."""
+
+_COUNTER = """
+decline declining fall falling drop dropping decrease decreasing collapse backlash slowdown
+demise reversal baisse declin recul
+"""
+COUNTER_WORDS = frozenset(_COUNTER.split())
+"""Words that turn a change around: "Decline of X" is not the trend "Rise of
+X", so names are one trend only if they hold the same of these."""
 PHRASES = (
     # Spellings of one idea that share no word; kept short and explicit.
     ("artificial intelligence", "ai"),

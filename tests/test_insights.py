@@ -87,7 +87,7 @@ def test_chart_geometry_stays_inside_its_box() -> None:
 
 
 def svg_blocks(html: str) -> list[str]:
-    return re.findall(r"<svg\b.*?</svg>", html, re.S)
+    return re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)
 
 
 def new_pages(site: Path) -> list[Path]:
@@ -125,7 +125,7 @@ def test_insights_page_holds_heatmap_blind_spots_relevancy_and_months(built_site
 def test_every_new_page_is_reachable_from_the_navigation(built_site: Path) -> None:
     for page in [built_site / "index.html", *sorted((built_site / "articles").glob("*/index.html"))[:3]]:
         html = page.read_text(encoding="utf-8")
-        nav = re.search(r'<nav aria-label="Indexes">.*?</nav>', html, re.S).group(0)
+        nav = re.search(r'<nav aria-label="Indexes">.*?</nav>', html, re.DOTALL).group(0)
         targets = {(page.parent / href).resolve() for href in re.findall(r'href="([^"]+)"', nav)}
         assert (built_site / "trends").resolve() in targets and (built_site / "insights").resolve() in targets
     insights = (built_site / "insights" / "index.html").read_text(encoding="utf-8")
@@ -142,7 +142,7 @@ def test_settings_change_what_the_heatmap_shows(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_new_pages_fit_phone_and_desktop(built_site: Path, browser, width: int, tmp_path: Path) -> None:  # noqa: ANN001
+def test_new_pages_fit_phone_and_desktop(built_site: Path, browser, width: int, tmp_path: Path) -> None:
     pages = ["trends/", str(new_pages(built_site)[1].parent.relative_to(built_site)) + "/", "insights/"]
     with serve_folder(built_site) as base:
         context = browser.new_context(viewport={"width": width, "height": 900})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import foresite.related as related_module
 from foresite.config import Settings
 from foresite.foresight import Foresight, build_foresight
 from foresite.index import SiteIndex, build_index
@@ -77,20 +78,11 @@ def test_related_rows_share_what_the_reason_says(scan: tuple[SiteIndex, Foresigh
     assert checked > 100
 
 
-def test_related_items_are_the_same_with_workers(scan: tuple[SiteIndex, Foresight]) -> None:
+def test_related_items_are_the_same_with_workers(scan: tuple[SiteIndex, Foresight], monkeypatch: pytest.MonkeyPatch) -> None:
     index, foresight = scan
-    settings = Settings()
-    from foresite.related import build_related  # noqa: PLC0415 - only this test needs it
-
-    # Below the threshold the jobs run in-process; force the forked path on small data.
-    import foresite.related as related_module  # noqa: PLC0415
-
-    threshold = related_module.PARALLEL_ITEMS
-    related_module.PARALLEL_ITEMS = 0
-    try:
-        forked = build_related(index, foresight.trends, settings.related, workers=2)
-    finally:
-        related_module.PARALLEL_ITEMS = threshold
+    # content/ is below the size at which jobs go to workers; force the forked path.
+    monkeypatch.setattr(related_module, "PARALLEL_ITEMS", 0)
+    forked = related_module.build_related(index, foresight.trends, Settings().related, workers=2)
     assert forked == foresight.related
 
 
@@ -101,7 +93,7 @@ def test_article_and_row_pages_show_related_items_that_resolve(built_site: Path)
     with_related = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        section = re.search(r'<section class="related".*?</section>', html, re.S)
+        section = re.search(r'<section class="related".*?</section>', html, re.DOTALL)
         if not section:
             continue
         with_related += 1
@@ -114,7 +106,7 @@ def test_article_and_row_pages_show_related_items_that_resolve(built_site: Path)
 
 
 def json_ld_of(html: str) -> dict:
-    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     return json.loads(block)
 
 
@@ -162,23 +154,23 @@ def test_citations_cannot_break_out_of_their_element(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
     (content / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    shutil.copy(ROOT / "content" / sorted(p.name for p in (ROOT / "content").glob("*.md"))[0], content)
+    shutil.copy(ROOT / "content" / min(p.name for p in (ROOT / "content").glob("*.md")), content)
     report = build_project(content, tmp_path / "site", search=False, base_url="https://example.org/scan/")
     assert report.written
     article = tmp_path / "site" / "articles" / "hostile" / "index.html"
     for page in [article, *(tmp_path / "site" / "signals").glob("rise-of*/index.html")]:
         html = page.read_text(encoding="utf-8")
-        [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
         assert "<" not in block and ">" not in block and "&" not in block
         assert "</script>" in json.dumps(json.loads(block), ensure_ascii=False)
         # Every other script is the site's own file: no inline code.
         assert all('src="' in tag for tag in re.findall(r"<script\b[^>]*>", html) if "ld+json" not in tag)
-        bibtex = re.search(r'<pre class="cite-bib">(.*?)</pre>', html, re.S).group(1)
+        bibtex = re.search(r'<pre class="cite-bib">(.*?)</pre>', html, re.DOTALL).group(1)
         assert "<" not in bibtex
         text = bibtex.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
         bare = text.replace("\\{", "").replace("\\}", "")
         assert bare.count("{") == bare.count("}")
-    text = re.search(r'<pre class="cite-bib">(.*?)</pre>', article.read_text(encoding="utf-8"), re.S).group(1).replace("&amp;", "&")
+    text = re.search(r'<pre class="cite-bib">(.*?)</pre>', article.read_text(encoding="utf-8"), re.DOTALL).group(1).replace("&amp;", "&")
     for escaped in ("\\&", "\\{braces\\}", "100\\%", "\\#1", "\\textasciitilde{}x\\textasciicircum{}"):
         assert escaped in text, escaped
 
@@ -194,7 +186,7 @@ def test_pages_load_the_preview_script_deferred_and_need_it_for_nothing(built_si
 
 
 @pytest.mark.browser
-def test_hovering_a_link_previews_its_target(built_site: Path, browser) -> None:  # noqa: ANN001
+def test_hovering_a_link_previews_its_target(built_site: Path, browser) -> None:
     with serve_folder(built_site) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()

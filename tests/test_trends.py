@@ -240,7 +240,7 @@ def test_a_scan_with_no_earlier_period_gives_no_badges() -> None:
 # ------------------------------------------------------ the built pages
 
 def svg_blocks(html: str) -> list[ET.Element]:
-    return [ET.fromstring(block) for block in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+    return [ET.fromstring(block) for block in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
 
 
 def test_trends_page_lists_every_trend_by_momentum(built_site: Path) -> None:
