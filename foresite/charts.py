@@ -69,9 +69,10 @@ def bar_chart(values: Sequence[tuple[str, int]], *, height: int = 120, bar_width
     top = max((v for _, v in values), default=0) or 1
     gap = max(2, bar_width // 5)
     plot = height - 20  # room for the labels underneath
+    side = 20  # room for the first and last labels, centred under their bars
     bars = tuple(
         Bar(
-            x=_n(i * (bar_width + gap)),
+            x=_n(side + i * (bar_width + gap)),
             y=_n(plot - value / top * (plot - 14)),
             width=bar_width,
             height=_n(value / top * (plot - 14)),
@@ -82,7 +83,7 @@ def bar_chart(values: Sequence[tuple[str, int]], *, height: int = 120, bar_width
     )
     every = max(1, -(-len(bars) // max_ticks))
     ticks = tuple((_n(b.x + bar_width / 2), b.label) for i, b in enumerate(bars) if i % every == 0)
-    width = max(1, len(bars) * (bar_width + gap) - gap)
+    width = max(1, len(bars) * (bar_width + gap) - gap) + 2 * side
     summary = "; ".join(f"{label}: {value}" for label, value in values)
     return BarChart(width, height, bars, ticks, top, summary)
 

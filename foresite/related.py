@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from .config import RelatedSettings
 from .index import ArticleTags, Placed, SiteIndex
 from .model import Article, Kind
-from .trends import STOP_WORDS, Trends, quick_fold, row_key, singular
+from .trends import FRAMING_WORDS, STOP_WORDS, Trends, quick_fold, row_key, singular
 
 PROBES = 4
 """Rarest features of an item looked up to find its candidates."""
@@ -42,9 +42,13 @@ how however if including its just less like many may might more most much must n
 off once only other others our out over own same she should so some still such them then there
 these they those through thus too very was we were when where which while who whom why will
 would you your one two use used using make makes making made way ways well being become becomes
+themselves itself himself herself ourselves yourself them their theirs
 est sont qui que plus ne pas se son sa ses ou mais leur ils elles nous vous il elle on
+plusieurs reste tout tous toute toutes aussi entre comme dont sans sous chez cette cet etre avoir
+fait font peut peuvent selon depuis encore deja tres ainsi alors donc lors leurs notre votre
+meme autre autres avant apres
 """
-TEXT_STOP_WORDS = STOP_WORDS | frozenset(_TEXT_STOP.split())
+TEXT_STOP_WORDS = STOP_WORDS | FRAMING_WORDS | frozenset(_TEXT_STOP.split())
 """Words of descriptions too common to relate two items."""
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -106,7 +110,7 @@ def text_words(text: str) -> frozenset[str]:
 
 def _term(word: str) -> str:
     """A word as a feature, or '' for words too short or too common to tell."""
-    return "" if len(word) <= 2 or word in TEXT_STOP_WORDS else singular(word)
+    return "" if len(word) <= 2 or word.isdigit() or word in TEXT_STOP_WORDS else singular(word)
 
 
 class _Features:
@@ -252,7 +256,7 @@ def _neighbours(
     for i, item in enumerate(items):
         for f in item.features:
             postings[f].append(i)
-    weight = _weights(postings, len(items), features, settings)
+    weight = _weights(postings, items, features, settings)
     telling = frozenset(weight)
     # Only features that can relate items matter from here on.
     usable = [item.features & telling for item in items]
@@ -274,22 +278,44 @@ def _neighbours(
         scored.sort()
         found.append([
             (j, _relation(shared, item.day, items[j].day, -score, weight, features))
-            for score, j, shared in scored[: settings.count]
+            for score, j, shared in _one_per_article(scored, items)[: settings.count]
         ])
     return found
 
 
+def _one_per_article(scored: list[tuple[float, int, frozenset[int]]], items: Sequence[_Item]) -> list[tuple[float, int, frozenset[int]]]:
+    """The best item of each article: five rows of one other article would
+    share the same keywords and say the same thing five times."""
+    seen: set[str] = set()
+    kept = []
+    for entry in scored:
+        article = items[entry[1]].article
+        if article not in seen:
+            seen.add(article)
+            kept.append(entry)
+    return kept
+
+
 def _weights(
-    postings: Mapping[int, list[int]], total: int, features: _Features, settings: RelatedSettings
+    postings: Mapping[int, list[int]], items: Sequence[_Item], features: _Features, settings: RelatedSettings
 ) -> dict[int, float]:
-    """Weight of every feature that may relate items: its kind's weight × rarity."""
+    """Weight of every feature that may relate items: its kind's weight × rarity.
+
+    A feature found in one article only (a keyword every row of that article
+    inherits) relates nothing, since an article's rows are never related."""
     kind_weight = {KEYWORD: settings.keyword_weight, THEME: settings.theme_weight, WORD: settings.text_weight}
+    total = len(items)
     scale = math.log(max(2, total))
     return {
-        f: kind_weight[features.kinds[f]] * max(0.05, math.log(total / len(items)) / scale)
-        for f, items in postings.items()
-        if 2 <= len(items) <= settings.max_postings
+        f: kind_weight[features.kinds[f]] * max(0.05, math.log(total / len(found)) / scale)
+        for f, found in postings.items()
+        if 2 <= len(found) <= settings.max_postings and _in_two_articles(found, items)
     }
+
+
+def _in_two_articles(found: list[int], items: Sequence[_Item]) -> bool:
+    first = items[found[0]].article
+    return any(items[i].article != first for i in found)
 
 
 def _exclusions(items: Sequence[_Item]) -> list[tuple[int, ...]]:
