@@ -175,8 +175,7 @@ def plan_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None
     related items or momentum (foresite/pages_trends.py adds the trend pages)."""
     yield home_page(index, settings)
     for article in index.articles:
-        yield article_page(article, index, foresight)
-        yield from entry_pages(article, index, foresight)
+        yield from article_pages(article, index, foresight)
     yield from listing_pages(None, index, settings)
     for kind in Kind:
         yield from listing_pages(kind, index, settings)
@@ -207,6 +206,13 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
         themes=tuple(themes[: settings.home.themes]),
     )
     return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page", feed=feed_url())
+
+
+def article_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
+    """An article's own pages: its page and one per row (the preview renders
+    these first after a save)."""
+    yield article_page(article, index, foresight)
+    yield from entry_pages(article, index, foresight)
 
 
 def _tables(article: Article) -> tuple[Table, ...]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import Problem, error
-from .foresight import build_foresight
+from .foresight import Foresight, build_foresight
 from .index import SiteIndex, build_index
 from .model import Article
 from .pages import Page, plan_pages
@@ -138,10 +138,24 @@ def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Artic
     return articles, drafts, problems
 
 
+@dataclass(frozen=True)
+class SitePlan:
+    index: SiteIndex
+    foresight: Foresight
+    pages: list[Page]
+    problems: list[Problem]
+
+
 def plan(
     articles: Sequence[Article], settings: Settings, workers: int = 1
 ) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan; pages that would collide on disk are left out."""
+    site = plan_site(articles, settings, workers)
+    return site.index, site.pages, site.problems
+
+
+def plan_site(articles: Sequence[Article], settings: Settings, workers: int = 1) -> SitePlan:
+    """`plan`, keeping what it computed on the way (the preview reuses it)."""
     index = build_index(articles)
     # Trends, momentum, related items and insights need every article, and
     # the pages above show them, so they come between indexing and planning.
@@ -157,7 +171,7 @@ def plan(
                 taken.add(key)
                 unique.append(page)
         pages = unique
-    return index, pages, [*index.problems, *collisions]
+    return SitePlan(index, foresight, pages, [*index.problems, *collisions])
 
 
 def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:

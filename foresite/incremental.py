@@ -1,0 +1,485 @@
+"""The preview's rebuild: a full build's stages, redoing only what an edit touched.
+
+A full build reads, parses, indexes, plans, renders and writes everything.
+Here each step is kept from one rebuild to the next and redone only where
+its input changed:
+
+- parse results are cached by (path, stamp): only saved files are re-read;
+- the index and the page plan are rebuilt whole (they need every article),
+  but unchanged articles keep their identity, so comparing a page with the
+  previous build's page at the same URL is cheap; only pages that differ are
+  rendered, since a page's bytes are a pure function of (template, page);
+- a change to templates/, static/ or the settings file re-renders everything;
+- only files whose bytes changed are written, and files of pages that are
+  gone are deleted.
+
+The result (`rebuild`) is the site a full build of the same content writes,
+the search bundle aside, which `PreviewSearch` keeps current after it.
+
+Planning the whole site takes seconds at a few thousand articles (trends and
+related items compare every article with the others), so a save is shown in
+two steps: `show_saved` renders the saved articles' own pages at once, from
+a fresh index and the previous plan's trends and related items; `rebuild`
+then brings every page up to date. It plans without holding the lock, so a
+save that arrives meanwhile is shown at once, and the stale plan is redone.
+
+An edit that breaks a file does not break the preview: the file keeps
+showing its last good version (see `is_acceptable`) until a save fixes it.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SETTINGS_FILE, Settings, load_settings
+from .errors import Problem
+from .index import build_index
+from .model import Article
+from .pages import Page, article_pages
+from .parse import ParseResult
+from .pipeline import Project, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
+from .publish import site_files
+from .read import display_path, list_sources, stamp_of
+from .render import Renderer, asset_versions
+from .search import BUNDLE, IndexedPage, Shard, update_search_index
+from .serve import BackgroundJob
+from .urls import output_path
+from .write import copy_tree, remove_files, write_file
+
+Stamp = tuple[int, int]
+Setup = tuple[tuple[str, Stamp], ...]
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """What the preview knows of one content file."""
+
+    stamp: Stamp
+    latest: ParseResult
+    """The parse of the file as it is now, for its messages."""
+    shown: ParseResult | None
+    """The parse the site shows: the latest acceptable one, if any."""
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    reparsed: tuple[str, ...]
+    """Content files read again (changed, added) or dropped (deleted)."""
+    kept: tuple[str, ...]
+    """Files whose edit was refused: the site shows their last good version."""
+    problems: tuple[Problem, ...]
+    """Problems of the files reparsed, and problems across articles that are new."""
+    articles: int
+    rendered: int
+    """Pages rendered because they differ from the pages last written."""
+    written: int
+    """Files whose bytes changed."""
+    removed: int
+    indexed_changed: tuple[str, ...]
+    """Output paths of search-indexed pages written or removed since the last whole rebuild."""
+    indexed: tuple[IndexedPage, ...]
+    """Every page the search index takes, in the order it takes them."""
+    seconds: float
+    whole: bool = True
+    """Whether every page is now up to date (`rebuild`), or only the saved articles' own (`show_saved`)."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def is_acceptable(new: ParseResult, shown: ParseResult | None) -> bool:
+    """Whether the preview shows a file's new parse.
+
+    Not when it has no article (bad YAML, not text, unreadable), nor when
+    the edit added a problem the shown version did not have, such as a row
+    with the wrong number of cells: an editor saving half-typed work keeps
+    seeing the last good page, and the terminal says what to fix."""
+    if new.article is None:
+        return False
+    if shown is None:
+        return True
+    return not (_messages(new) - _messages(shown))
+
+
+def _messages(result: ParseResult) -> Counter[str]:
+    # Without line numbers: lines move when the editor adds text above.
+    return Counter(f"{p.level.value}: {p.message}" for p in result.problems)
+
+
+@dataclass
+class _State:
+    """Everything a rebuild keeps for the next one."""
+
+    files: dict[str, CachedFile] = field(default_factory=dict)
+    """By display path, in the order a full build reads them."""
+    generation: int = 0
+    """Counts the changes to `files`: a plan made before the last one is stale."""
+    pages: dict[str, Page] = field(default_factory=dict)
+    """The pages last written, by URL."""
+    outputs: frozenset[str] = frozenset()
+    """Every file of the site as last rebuilt whole, relative to the output."""
+    plan: SitePlan | None = None
+    """The last whole rebuild's plan."""
+    planned_generation: int = -1
+    setup: Setup = ()
+    settings: Settings | None = None
+    renderer: Renderer | None = None
+    index_problems: frozenset[Problem] = frozenset()
+    search_changed: set[str] = field(default_factory=set)
+    """Indexed pages written or removed since the search index was last told."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a whole rebuild plans from, taken under the lock."""
+
+    generation: int
+    articles: tuple[Article, ...]
+    setup: Setup
+    settings: Settings
+    reparsed: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+class IncrementalBuilder:
+    """Keeps a preview folder equal to a full build of the project.
+
+    Safe to call from two threads: the watcher's (`show_saved`) and a
+    background one (`rebuild`)."""
+
+    def __init__(
+        self,
+        project: Project,
+        settings_file: Path,
+        load_settings: Callable[[], Settings],
+        *,
+        workers: int = 2,
+    ) -> None:
+        self.project = project
+        self.settings_file = settings_file
+        self.load_settings = load_settings
+        self.workers = workers
+        self.state = _State()
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ whole site
+
+    def rebuild(self) -> RebuildReport:
+        """Bring every file of the output folder up to date with the project."""
+        start = time.perf_counter()
+        reparsed: tuple[str, ...] = ()
+        problems: tuple[Problem, ...] = ()
+        while True:
+            with self._lock:
+                snapshot = self._snapshot(reparsed, problems)
+                if snapshot is None:
+                    return self._unchanged(start)
+            reparsed, problems = snapshot.reparsed, snapshot.problems
+            # Outside the lock: planning takes seconds, and a save meanwhile
+            # must still be shown at once (then this plan is made again).
+            site = plan_site(snapshot.articles, snapshot.settings)
+            extra = list(site_files(site.index, site.pages, snapshot.settings))
+            with self._lock:
+                if snapshot.generation == self.state.generation:
+                    return self._write_whole(snapshot, site, extra, start)
+
+    def _snapshot(self, reparsed: tuple[str, ...], problems: tuple[Problem, ...]) -> _Snapshot | None:
+        more_reparsed, more_problems = self._refresh_files()
+        setup = self._setup_stamps()
+        state = self.state
+        if not more_reparsed and setup == state.setup and state.planned_generation == state.generation:
+            return None
+        settings = self._settings(setup)  # a SettingsError keeps the last good site
+        return _Snapshot(
+            state.generation, tuple(self._published()), setup, settings,
+            (*reparsed, *more_reparsed), (*problems, *more_problems),
+        )
+
+    def _write_whole(self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], start: float) -> RebuildReport:
+        state, output = self.state, self.project.output
+        everything = snapshot.setup != state.setup
+        renderer = self._renderer(snapshot.setup, snapshot.settings)
+        changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p]
+        written = render_pages(changed_pages, renderer, output, self.workers, only_if_changed=True)
+        outputs = {output_path(p.url) for p in site.pages}
+        if everything:
+            written += copy_tree(self.project.static, output, "static/", only_if_changed=True)
+        outputs.update(_static_files(self.project.static))
+        for relpath, data in extra:
+            written += write_file(output, relpath, data, only_if_changed=True)
+            outputs.add(relpath)
+        gone = sorted(state.outputs - outputs) if state.plan is not None else _strays(output, outputs)
+        remove_files(output, gone)
+        state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
+        state.search_changed |= {output_path(p.url) for p in state.pages.values() if p.indexed} & set(gone)
+        new_index_problems = [p for p in site.problems if p not in state.index_problems]
+        state.pages = {p.url: p for p in site.pages}
+        state.outputs = frozenset(outputs)
+        state.plan, state.planned_generation = site, snapshot.generation
+        state.setup, state.settings, state.renderer = snapshot.setup, snapshot.settings, renderer
+        state.index_problems = frozenset(site.problems)
+        search_changed, state.search_changed = state.search_changed, set()
+        # The site's model lives on until the next rebuild: keep the cyclic
+        # collector from scanning it again and again meanwhile.
+        gc.collect()
+        gc.freeze()
+        return RebuildReport(
+            reparsed=snapshot.reparsed,
+            kept=tuple(path for path in snapshot.reparsed if _is_kept(state.files.get(path))),
+            problems=tuple(sorted([*snapshot.problems, *new_index_problems])),
+            articles=len(site.index.articles),
+            rendered=len(changed_pages),
+            written=written,
+            removed=len(gone),
+            indexed_changed=tuple(sorted(search_changed)),
+            indexed=tuple(search_pages(site.pages)),
+            seconds=time.perf_counter() - start,
+        )
+
+    def _unchanged(self, start: float) -> RebuildReport:
+        pages = self.state.plan.pages if self.state.plan else []
+        articles = len(self.state.plan.index.articles) if self.state.plan else 0
+        return RebuildReport((), (), (), articles, 0, 0, 0, (), tuple(search_pages(pages)), time.perf_counter() - start)
+
+    # ------------------------------------------------------------ saved articles first
+
+    def show_saved(self) -> RebuildReport | None:
+        """Write the pages of the articles saved since the last call, at once.
+
+        Their tags, cross-links and rows seen again come from a fresh index;
+        their trends and related items from the last whole rebuild's plan,
+        until `rebuild` brings them and every other page up to date. None
+        when only a whole rebuild will do: nothing built yet, or a change to
+        templates, static files or settings."""
+        start = time.perf_counter()
+        with self._lock:
+            state = self.state
+            if state.plan is None or state.renderer is None or self._setup_stamps() != state.setup:
+                return None
+            reparsed, problems = self._refresh_files()
+            if not reparsed:
+                return RebuildReport((), (), (), len(state.plan.index.articles), 0, 0, 0, (), (), 0.0, whole=False)
+            index = build_index(self._published())
+            pages = [
+                page
+                for path in reparsed
+                if (article := _article_of(state.files.get(path))) and article.id in index.by_id
+                for page in article_pages(index.by_id[article.id], index, state.plan.foresight)
+            ]
+            changed = [p for p in pages if state.pages.get(p.url) != p]
+            written = sum(
+                write_file(self.project.output, output_path(p.url), state.renderer.render(p), only_if_changed=True)
+                for p in changed
+            )
+            state.pages.update((p.url, p) for p in changed)
+            state.search_changed |= {output_path(p.url) for p in changed if p.indexed}
+            return RebuildReport(
+                reparsed=tuple(reparsed),
+                kept=tuple(path for path in reparsed if _is_kept(state.files.get(path))),
+                problems=tuple(sorted(problems)),
+                articles=len(index.articles),
+                rendered=len(changed),
+                written=written,
+                removed=0,
+                indexed_changed=(),
+                indexed=(),
+                seconds=time.perf_counter() - start,
+                whole=False,
+            )
+
+    # ------------------------------------------------------------ content
+
+    def _published(self) -> list[Article]:
+        articles = (f.shown.article for f in self.state.files.values() if f.shown is not None)
+        return [a for a in articles if a is not None and not a.draft]
+
+    def _refresh_files(self) -> tuple[list[str], list[Problem]]:
+        """Re-read and re-parse the files whose stamp changed; forget deleted ones."""
+        today = build_today()
+        files = self.state.files
+        present: set[str] = set()
+        reparsed: list[str] = []
+        problems: list[Problem] = []
+        for path in list_sources(self.project.content):
+            shown_path = display_path(path)
+            present.add(shown_path)
+            cached = files.get(shown_path)
+            try:
+                stamp = stamp_of(path)
+            except OSError:  # deleted between the listing and now
+                continue
+            if cached is not None and cached.stamp == stamp:
+                continue
+            latest = parse_path(path, today)
+            shown = cached.shown if cached else None
+            files[shown_path] = CachedFile(stamp, latest, latest if is_acceptable(latest, shown) else shown)
+            reparsed.append(shown_path)
+            problems.extend(latest.problems)
+        for gone in sorted(set(files) - present):
+            del files[gone]
+            reparsed.append(gone)
+        if reparsed:
+            # The full build's order, so that every later stage sees what it sees.
+            self.state.files = dict(sorted(files.items()))
+            self.state.generation += 1
+        return reparsed, problems
+
+    # ------------------------------------------------------------ setup
+
+    def _setup_stamps(self) -> Setup:
+        """Stamps of everything but content that every page depends on."""
+        stamps = []
+        for folder in (self.project.templates, self.project.static):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                stamps.append((path.as_posix(), stamp_of(path)))
+        if self.settings_file.is_file():
+            stamps.append((self.settings_file.as_posix(), stamp_of(self.settings_file)))
+        return tuple(stamps)
+
+    def _settings(self, setup: Setup) -> Settings:
+        if self.state.settings is not None and setup == self.state.setup:
+            return self.state.settings
+        return self.load_settings()
+
+    def _renderer(self, setup: Setup, settings: Settings) -> Renderer:
+        if self.state.renderer is not None and setup == self.state.setup:
+            return self.state.renderer
+        return Renderer(self.project.templates, settings, asset_versions(self.project.static))
+
+
+def _article_of(cached: CachedFile | None) -> Article | None:
+    return cached.shown.article if cached is not None and cached.shown is not None else None
+
+
+def _is_kept(cached: CachedFile | None) -> bool:
+    return cached is not None and cached.shown is not None and cached.shown is not cached.latest
+
+
+def _static_files(static: Path) -> set[str]:
+    return {f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+
+
+def _strays(output: Path, expected: set[str]) -> list[str]:
+    """Files a previous session left in the output that this site lacks,
+    the search bundle aside."""
+    if not output.is_dir():
+        return []
+    found = (p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() or p.is_symlink())
+    return sorted(
+        relpath for relpath in found
+        if relpath not in expected and not relpath.startswith(f"{BUNDLE}/") and not _is_hidden(relpath)
+    )
+
+
+def _is_hidden(relpath: str) -> bool:
+    return any(part.startswith(".") and part != ".nojekyll" for part in relpath.split("/"))
+
+
+# ---------------------------------------------------------------- search
+
+PREVIEW_SHARD_PAGES = 2_000
+"""Pages per search shard in the preview: an edit re-indexes only the shards
+holding a page it changed, and a shard this size takes Pagefind a few
+seconds. (A full build uses larger shards, which cost readers fewer files.)"""
+
+Say = Callable[[str], None]
+
+
+class PreviewSearch:
+    """Keeps the preview's search index current in a thread of its own, so
+    that a rebuild's pages are served without waiting for Pagefind."""
+
+    def __init__(self, site: Path, *, say: Say = print, shard_pages: int = PREVIEW_SHARD_PAGES) -> None:
+        self.site = site
+        self.say = say
+        self.shard_pages = shard_pages
+        self._lock = threading.Lock()
+        self._pages: tuple[IndexedPage, ...] = ()
+        self._changed: set[str] = set()
+        self._shards: tuple[Shard, ...] = ()
+        self._job = BackgroundJob("search", self._update, say=say)
+
+    def request(self, report: RebuildReport) -> None:
+        """Index what a whole rebuild wrote."""
+        with self._lock:
+            self._pages = report.indexed
+            self._changed.update(report.indexed_changed)
+        self._job.request()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._job.wait(timeout)
+
+    def close(self) -> None:
+        self._job.close()
+
+    def _update(self) -> None:
+        with self._lock:
+            pages, changed, self._changed = self._pages, self._changed, set()
+        start = time.perf_counter()
+        try:
+            self._shards, stats = update_search_index(self.site, pages, changed, self._shards, self.shard_pages)
+        except BaseException:
+            self._shards = ()  # next time, every shard again
+            raise
+        state = "updated; catching up with the latest save" if self._job.is_behind else "current"
+        self.say(f"search: {state} ({stats.pages} pages in {stats.shards} shards; {time.perf_counter() - start:.1f} s)")
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+@dataclass(frozen=True)
+class EditTimes:
+    shown: float
+    """Seconds from the save to the saved article's own pages written."""
+    whole: float
+    """Seconds to every page up to date."""
+    search: float
+    """Seconds to the search index current."""
+
+
+def measure_one_edit(content_dir: Path, output_dir: Path, root: Path = Path("."), *, workers: int = 2) -> EditTimes:
+    """Times of a one-word edit to one article's summary, the preview built
+    and indexed beforehand as `serve` does. The edited file is put back
+    afterwards. The watcher's delay in seeing a save (serve.POLL_SECONDS at
+    most) and the browser's reload come on top."""
+    project = Project(content_dir, root / "templates", root / "static", output_dir)
+    builder = IncrementalBuilder(project, root / SETTINGS_FILE, lambda: load_settings(root), workers=workers)
+    search = PreviewSearch(output_dir, say=lambda _text: None)
+    path = _article_with_summary(content_dir)
+    original = path.read_bytes()
+    try:
+        search.request(builder.rebuild())
+        search.wait()
+        path.write_bytes(original.replace(b"## Summary\n", b"## Summary\nEdited: ", 1))
+        start = time.perf_counter()
+        builder.show_saved()
+        shown = time.perf_counter() - start
+        report = builder.rebuild()
+        whole = time.perf_counter() - start
+        search.request(report)
+        search.wait()
+        return EditTimes(shown, whole, time.perf_counter() - start)
+    finally:
+        path.write_bytes(original)
+        search.close()
+
+
+def time_one_edit(content_dir: Path, output_dir: Path, root: Path = Path(".")) -> tuple[float, float]:
+    """(seconds to the edited article's HTML written, seconds to search current): see `measure_one_edit`."""
+    times = measure_one_edit(content_dir, output_dir, root)
+    return times.shown, times.search
+
+
+def _article_with_summary(content: Path) -> Path:
+    for path in list_sources(content):
+        if b"\n## Summary\n" in path.read_bytes():
+            return path
+    raise ValueError(f"no article in {content} has a Summary section to edit")

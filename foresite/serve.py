@@ -1,0 +1,422 @@
+"""The preview server: serves a folder, watches the project, reloads browsers.
+
+It knows nothing of the build: it is given a `rebuild` function, calls it
+when a watched file changes, and tells the open pages to reload when the
+rebuild says the site changed. It is the one place that catches every
+exception, so that a bad edit never stops the preview.
+
+The browser side is livereload's own client (livereload.js, from the
+livereload package) speaking its protocol over a WebSocket. livereload's
+`Server` itself is not used: it injects an inline script, which the site's
+Content-Security-Policy forbids, and it polls for changes in the thread that
+answers requests. Here each page gets `<script src="/livereload.js">`, a
+same-origin script that the policy allows, and changes are polled in a
+thread of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import json
+import mimetypes
+import os
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import livereload
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+import tornado.websocket
+
+LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
+PROTOCOL = "http://livereload.com/protocols/official-7"
+NOT_FOUND_PAGE = "404.html"
+POLL_SECONDS = 0.2
+"""How often the watched files are looked at: a saved file is seen within this."""
+
+Stamp = tuple[int, int]
+Say = Callable[[str], None]
+
+_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".json": "application/json"}
+
+
+class ServeError(Exception):
+    """The server cannot start (port taken, address unusable)."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def livereload_tag(port: int) -> bytes:
+    return f'<script src="/livereload.js?port={port}" defer></script>'.encode("ascii")
+
+
+def inject(html: bytes, tag: bytes) -> bytes:
+    """`html` with `tag` at the end of its head, where livereload.js goes."""
+    at = html.find(b"</head>")
+    if at < 0:
+        return html + tag
+    return html[:at] + tag + html[at:]
+
+
+def resolve_request(folder: Path, raw_path: str) -> Path | None:
+    """The file or folder of `folder` a request path names, or None when the
+    path could lead outside it (`..`, encoded or not, NUL, backslashes)."""
+    decoded = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in (".", "..") for part in parts):
+        return None
+    root = folder.resolve()
+    target = root.joinpath(*parts).resolve()
+    if target != root and not target.is_relative_to(root):
+        return None  # a symbolic link that points out of the folder
+    return target
+
+
+def scan(paths: Sequence[Path]) -> dict[str, Stamp]:
+    """(mtime, size) of every visible file under `paths`: what the watcher compares."""
+    stamps: dict[str, Stamp] = {}
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        elif path.is_dir():
+            _scan_folder(str(path), stamps)
+    return stamps
+
+
+def _scan_folder(folder: str, stamps: dict[str, Stamp]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # removed while we looked
+        return
+    for entry in entries:
+        # Editors' swap and backup files change on every keystroke.
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue
+        try:
+            if entry.is_dir():
+                _scan_folder(entry.path, stamps)
+            else:
+                stat = entry.stat()
+                stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            continue
+
+
+class PreviewServer:
+    """Serves `folder` on host:port and rebuilds it when `watched` files change.
+
+    `rebuild` returns whether the site changed, that is whether open pages
+    should reload."""
+
+    def __init__(
+        self,
+        folder: Path,
+        rebuild: Callable[[], bool],
+        watched: Sequence[Path],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        poll_seconds: float = POLL_SECONDS,
+        say: Say = print,
+    ) -> None:
+        self.folder = folder
+        self.rebuild = rebuild
+        self.watched = tuple(watched)
+        self.host = host
+        self.poll_seconds = poll_seconds
+        self.say = say
+        self.sockets = _bind(host, port)
+        self.port = self.sockets[0].getsockname()[1]
+        self.waiters: set[_LiveReload] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stopping = threading.Event()
+        self.ready = threading.Event()
+        # Before the first build, so that a save during it is seen after it.
+        self._seen = scan(self.watched)
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/"
+
+    def serve_forever(self) -> None:
+        """Answer requests and watch files until `stop` (or Ctrl-C)."""
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        server = tornado.httpserver.HTTPServer(self._application())
+        server.add_sockets(self.sockets)
+        watcher = threading.Thread(target=self._watch, name="foresite-watcher", daemon=True)
+        watcher.start()
+        self.ready.set()
+        try:
+            self.loop.run_forever()
+        finally:
+            self.stopping.set()
+            server.stop()
+            self.loop.run_until_complete(server.close_all_connections())
+            self.loop.close()
+
+    def start_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, name="foresite-server", daemon=True)
+        thread.start()
+        self.ready.wait(10)
+        return thread
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+
+    def reload_browsers(self) -> None:
+        """Tell every open page to reload; callable from any thread."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._send_reload)
+
+    # ------------------------------------------------------------ internals
+
+    def _application(self) -> tornado.web.Application:
+        page_options = {"folder": self.folder, "tag": livereload_tag(self.port)}
+        return tornado.web.Application(log_function=_quiet, handlers=[
+            (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder}),
+            (r"/livereload\.js", _LiveReloadScript),
+            (r".*", _Files, page_options),
+        ])
+
+    def _send_reload(self) -> None:
+        message = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+        for waiter in list(self.waiters):
+            if not waiter.has_changed():
+                continue
+            try:
+                waiter.write_message(message)
+            except tornado.websocket.WebSocketClosedError:
+                self.waiters.discard(waiter)
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.poll_seconds):
+            now = scan(self.watched)
+            if now == self._seen:
+                continue
+            self._seen = now
+            if self._rebuild_safely():
+                self.reload_browsers()
+
+    def _rebuild_safely(self) -> bool:
+        try:
+            return self.rebuild()
+        except Exception as exc:  # noqa: BLE001 - a bad edit must never stop the preview
+            self.say(f"error: the rebuild failed: {type(exc).__name__}: {exc}")
+            self.say("still serving the last good site; save again once it is fixed")
+            return False
+
+
+class BackgroundJob:
+    """Runs `job` in a thread of its own each time it is asked to, merging the
+    requests that arrive while it runs into one next run. Like the server,
+    it outlives whatever the job raises."""
+
+    def __init__(self, name: str, job: Callable[[], None], *, say: Say = print) -> None:
+        self.name = name
+        self.job = job
+        self.say = say
+        self._wake = threading.Condition()
+        self._requested = 0
+        self._started = 0
+        self._finished = 0
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name=f"foresite-{name}", daemon=True)
+
+    def request(self) -> None:
+        with self._wake:
+            if not self._thread.is_alive() and not self._closed:
+                self._thread.start()
+            self._requested += 1
+            self._wake.notify_all()
+
+    @property
+    def is_behind(self) -> bool:
+        """Whether a request came after the run now going on (or none runs)."""
+        with self._wake:
+            return self._requested > self._started
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether every request has run, waiting up to `timeout` seconds."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._finished >= self._requested, timeout)
+
+    def close(self, timeout: float = 60) -> None:
+        with self._wake:
+            self._closed = True
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._closed or self._requested > self._started)
+                if self._closed:
+                    return
+                number = self._started = self._requested
+            try:
+                self.job()
+            except Exception as exc:  # noqa: BLE001 - a bad edit must never stop the preview
+                self.say(f"error: {self.name} failed: {type(exc).__name__}: {exc}")
+            with self._wake:
+                self._finished = number
+                self._wake.notify_all()
+
+
+def _quiet(_handler: tornado.web.RequestHandler) -> None:
+    """Requests are not logged: the terminal is for what the editor must fix."""
+
+
+def _bind(host: str, port: int) -> list[socket.socket]:
+    try:
+        return tornado.netutil.bind_sockets(port, address=host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} on {host} is already in use (another preview?); "
+                f"stop it or pick another port with --port"
+            ) from exc
+        if exc.errno == errno.EACCES:
+            raise ServeError(f"not allowed to listen on port {port}; pick one above 1023 with --port") from exc
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+class _Files(tornado.web.RequestHandler):
+    """The preview folder's files, as GitHub Pages would serve them, with
+    livereload.js added to every HTML page."""
+
+    def initialize(self, folder: Path, tag: bytes) -> None:
+        self.folder = folder
+        self.tag = tag
+
+    def get(self) -> None:
+        try:
+            target = resolve_request(self.folder, self.request.path)
+        except UnicodeDecodeError:
+            target = None
+        if target is None:
+            self._send_text(403, "refused: that path leads outside the site\n")
+            return
+        if target.is_dir():
+            if not self.request.path.endswith("/"):
+                self._redirect_to_folder(target)
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            self._send_not_found()
+            return
+        self._send_file(200, target)
+
+    def head(self) -> None:
+        self.get()  # tornado leaves the body out of HEAD answers
+
+    def _redirect_to_folder(self, target: Path) -> None:
+        # Built from the resolved path, so it can only point into this site.
+        relative = target.relative_to(self.folder.resolve()).as_posix()
+        self.redirect("/" + quote(relative) + "/", permanent=False)
+
+    def _send_not_found(self) -> None:
+        page = self.folder / NOT_FOUND_PAGE
+        if page.is_file():
+            self._send_file(404, page)
+        else:
+            self._send_text(404, "not found\n")
+
+    def _send_file(self, status: int, path: Path) -> None:
+        data = path.read_bytes()
+        content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            data = inject(data, self.tag)
+            content_type += "; charset=utf-8"
+        self.set_status(status)
+        self.set_header("Content-Type", content_type)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(data)
+
+    def _send_text(self, status: int, text: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(text)
+
+
+class _LiveReloadScript(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(LIVERELOAD_JS.read_bytes())
+
+
+class _LiveReload(tornado.websocket.WebSocketHandler):
+    """livereload's protocol: the page says hello, then which page it is,
+    then waits to be told to reload. A page is told only when its file
+    changed, so a rebuild that touched other pages leaves it alone."""
+
+    def initialize(self, waiters: set[_LiveReload], folder: Path) -> None:
+        self.waiters = waiters
+        self.folder = folder
+        self.page: Path | None = None
+        self.stamp: Stamp | None = None
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            data = json.loads(message)
+            command = data.get("command")
+        except (ValueError, AttributeError):
+            return
+        if command == "hello":
+            self.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL], "serverName": "foresite"}))
+            self.waiters.add(self)
+        elif command == "info" and isinstance(data.get("url"), str):
+            self.page = _page_file(self.folder, data["url"])
+            self.stamp = _stamp(self.page)
+
+    def has_changed(self) -> bool:
+        """Whether the page's file changed since it was shown (True when unknown)."""
+        if self.page is None:
+            return True
+        now = _stamp(self.page)
+        changed, self.stamp = now != self.stamp, now
+        return changed
+
+    def on_close(self) -> None:
+        self.waiters.discard(self)
+
+
+def _page_file(folder: Path, url: str) -> Path | None:
+    """The file that answers `url`, as `_Files` finds it."""
+    try:
+        target = resolve_request(folder, urlsplit(url).path)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if target is not None and target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def _stamp(path: Path | None) -> Stamp | None:
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:  # gone: that is a change too
+        return None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None

@@ -1,0 +1,322 @@
+"""The preview's incremental rebuild: after any series of edits, the same
+bytes as a full build of the same content, with far less rendered."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from foresite import pipeline
+from foresite.config import Settings, load_settings
+from foresite.incremental import IncrementalBuilder, PreviewSearch, is_acceptable, time_one_edit
+from foresite.model import Article
+from foresite.parse import ParseResult
+from foresite.pipeline import Project, SitePlan
+from foresite.read import stamp_of
+from foresite.search import BUNDLE, MANIFEST
+
+from .conftest import ROOT, build_project
+
+ARTICLES = 8
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    """A project folder of its own: some of content/, the templates, static files and settings."""
+    root = tmp_path / "project"
+    for name in ("templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "site.yml", root / "site.yml")
+    (root / "content").mkdir()
+    for path in sorted((ROOT / "content").glob("*.md"))[:ARTICLES]:
+        shutil.copy(path, root / "content" / path.name)
+    return root
+
+
+def builder_for(root: Path, output: Path) -> IncrementalBuilder:
+    project = Project(root / "content", root / "templates", root / "static", output)
+    return IncrementalBuilder(project, root / "site.yml", lambda: load_settings(root), workers=1)
+
+
+def save(path: Path, text: str) -> None:
+    """Write `text` so that the preview sees a new stamp even within one clock tick."""
+    before = stamp_of(path) if path.exists() else None
+    path.write_text(text, encoding="utf-8")
+    if stamp_of(path) == before:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file of a site but the search bundle, by path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(f"{BUNDLE}/")
+    }
+
+
+def assert_same_as_full_build(root: Path, preview: Path, scratch: Path) -> None:
+    full = scratch / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    report = build_project(root / "content", full, search=False, root=root)
+    assert report.written
+    expected, actual = files_of(full), files_of(preview)
+    assert sorted(actual) == sorted(expected), "the preview has other files than a full build"
+    differing = [path for path in expected if expected[path] != actual[path]]
+    assert differing == [], f"{len(differing)} files differ from a full build, e.g. {differing[:5]}"
+
+
+def test_identical_to_a_full_build_after_a_series_of_edits(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    first = builder.rebuild()
+    assert first.written and not first.kept
+    content = project / "content"
+    articles = sorted(content.glob("*.md"))
+
+    # Edit a summary, and add an article that shares another's tags.
+    edited = articles[0]
+    save(edited, edited.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nEdited first. ", 1))
+    save(content / "added-by-hand.md", articles[1].read_text(encoding="utf-8").replace("# __", "# __Added: ", 1))
+    report = builder.rebuild()
+    assert sorted(report.reparsed) == sorted(str(p) for p in (edited, content / "added-by-hand.md"))
+    assert 0 < report.rendered < len(builder.state.pages) / 2
+    assert_same_as_full_build(project, preview, tmp_path)
+
+    # Rename one article, delete another, and drop a keyword from a third.
+    renamed = articles[2].rename(content / "renamed.md")
+    os.utime(renamed)
+    deleted_id = articles[3].stem
+    articles[3].unlink()
+    third = articles[4].read_text(encoding="utf-8")
+    keyword = next(line for line in third.splitlines() if line.startswith("* "))
+    save(articles[4], third.replace(keyword + "\n", "", 1))
+    report = builder.rebuild()
+    assert report.removed > 0
+    assert not (preview / "articles" / articles[2].stem).exists()
+    assert not (preview / "articles" / deleted_id).exists()
+    assert not any(f"articles/{deleted_id}/" in p.read_text(encoding="utf-8") for p in preview.rglob("*.html"))
+    assert_same_as_full_build(project, preview, tmp_path)
+
+    # Templates, static files and settings change every page.
+    base = project / "templates" / "base.html"
+    save(base, base.read_text(encoding="utf-8").replace("</footer>", "<p>Preview test.</p>\n</footer>", 1))
+    style = project / "static" / "style.css"
+    save(style, style.read_text(encoding="utf-8") + "\n/* edited */\n")
+    settings = project / "site.yml"
+    text = settings.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    save(settings, text.replace(title, "title: Edited in a test", 1))
+    report = builder.rebuild()
+    assert report.rendered == len(builder.state.pages)
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_a_rebuild_with_nothing_saved_does_nothing(project: Path, tmp_path: Path) -> None:
+    builder = builder_for(project, tmp_path / "preview")
+    builder.rebuild()
+    report = builder.rebuild()
+    assert (report.reparsed, report.rendered, report.written, report.removed) == ((), 0, 0, 0)
+    assert not report.changed
+
+
+def test_a_broken_edit_keeps_the_last_good_version(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    page = preview / "articles" / path.stem / "index.html"
+    good_text, good_page = path.read_text(encoding="utf-8"), page.read_bytes()
+
+    save(path, "---\ntitle: [unclosed\n---\n" + good_text.replace("## Summary\n", "## Summary\n\nNew words. ", 1))
+    report = builder.rebuild()
+    assert report.kept == (str(path),)
+    assert [p.message for p in report.problems] == ["front matter is not valid YAML: did not find expected ',' or ']'"]
+    assert (report.problems[0].path, report.problems[0].line) == (str(path), 3)
+    assert page.read_bytes() == good_page
+
+    fixed = good_text.replace("## Summary\n", "## Summary\n\nNew words. ", 1)
+    save(path, fixed)
+    report = builder.rebuild()
+    assert report.kept == ()
+    assert b"New words." in page.read_bytes()
+
+
+def test_a_row_with_the_wrong_number_of_cells_keeps_the_last_good_version(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    page = preview / "articles" / path.stem / "index.html"
+    before = page.read_bytes()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("|") and lines[i - 1].startswith("|:--"))
+    lines[row] = lines[row].rsplit("|", 2)[0] + "|"  # one cell fewer
+    save(path, "\n".join(lines))
+    report = builder.rebuild()
+    assert report.kept == (str(path),)
+    assert any(p.line == row + 1 and "cells, the header has" in p.message for p in report.problems)
+    assert page.read_bytes() == before
+
+
+def test_an_unreadable_file_keeps_the_last_good_version(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    read = pipeline.read_source
+
+    def refuse(source: Path) -> object:
+        if source == path:
+            raise PermissionError(13, "Permission denied")
+        return read(source)
+
+    monkeypatch.setattr(pipeline, "read_source", refuse)
+    save(path, path.read_text(encoding="utf-8") + "\n")
+    report = builder.rebuild()
+    assert [str(p) for p in report.problems] == [f"{path}:1: error: cannot read the file: Permission denied"]
+    assert report.kept == (str(path),)
+    assert (preview / "articles" / path.stem / "index.html").exists()
+
+
+def test_a_file_broken_from_the_start_is_left_out_as_in_a_full_build(project: Path, tmp_path: Path) -> None:
+    builder = builder_for(project, tmp_path / "preview")
+    builder.rebuild()
+    save(project / "content" / "broken.md", "no title here\n\n## Summary\n\nText.")
+    report = builder.rebuild()
+    assert report.kept == ()
+    assert [p.level.value for p in report.problems] == ["error"]
+    assert_same_as_full_build(project, tmp_path / "preview", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("new_messages", "shown_messages", "acceptable"),
+    [
+        (["warning: a"], ["warning: a"], True),
+        ([], ["warning: a"], True),
+        (["warning: a", "warning: b"], ["warning: a"], False),
+        (["warning: a", "warning: a"], ["warning: a"], False),
+    ],
+)
+def test_an_edit_is_shown_unless_it_adds_a_problem(
+    new_messages: list[str], shown_messages: list[str], acceptable: bool
+) -> None:
+    from foresite.errors import warning
+
+    article = pipeline.parse_source(
+        pipeline.read_source(min((ROOT / "content").glob("*.md"))), pipeline.build_today()
+    ).article
+
+    def result(messages: list[str], line: int) -> ParseResult:
+        return ParseResult(article, tuple(warning("x.md", line, m.removeprefix("warning: ")) for m in messages))
+
+    assert is_acceptable(result(new_messages, 9), result(shown_messages, 3)) is acceptable
+    assert is_acceptable(ParseResult(None, ()), result(shown_messages, 3)) is False
+
+
+def test_files_left_by_an_earlier_session_are_removed(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    (preview / "articles" / "gone").mkdir(parents=True)
+    (preview / "articles" / "gone" / "index.html").write_text("old", encoding="utf-8")
+    (preview / BUNDLE).mkdir()
+    (preview / BUNDLE / "kept.txt").write_text("the search bundle stays until re-indexed", encoding="utf-8")
+    builder_for(project, preview).rebuild()
+    assert not (preview / "articles" / "gone").exists()
+    assert (preview / BUNDLE / "kept.txt").exists()
+
+
+def test_search_follows_the_edits(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    said: list[str] = []
+    search = PreviewSearch(preview, say=said.append, shard_pages=100)
+    try:
+        first = builder.rebuild()
+        search.request(first)
+        assert search.wait(120)
+        manifest = json.loads((preview / MANIFEST).read_text(encoding="utf-8"))
+        assert sum(shard["pages"] for shard in manifest["shards"]) == len(first.indexed)
+        assert said[-1].startswith("search: current (")
+
+        min((project / "content").glob("*.md")).unlink()
+        report = builder.rebuild()
+        search.request(report)
+        assert search.wait(120)
+        manifest = json.loads((preview / MANIFEST).read_text(encoding="utf-8"))
+        assert sum(shard["pages"] for shard in manifest["shards"]) == len(report.indexed) < len(first.indexed)
+    finally:
+        search.close()
+
+
+def test_time_one_edit(project: Path, tmp_path: Path) -> None:
+    path = min((project / "content").glob("*.md"))
+    before = path.read_bytes()
+    html_seconds, search_seconds = time_one_edit(project / "content", tmp_path / "preview", project)
+    assert 0 < html_seconds <= search_seconds
+    assert path.read_bytes() == before
+
+
+def test_a_save_shows_its_own_pages_at_once_then_every_page(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nShown at once. ", 1))
+    added = project / "content" / "added-at-once.md"
+    save(added, path.read_text(encoding="utf-8").replace("# __", "# __Added at once: ", 1))
+
+    shown = builder.show_saved()
+    assert shown is not None and not shown.whole
+    assert sorted(shown.reparsed) == sorted([str(path), str(added)])
+    assert b"Shown at once." in (preview / "articles" / path.stem / "index.html").read_bytes()
+    assert b"Added at once: " in (preview / "articles" / "added-at-once" / "index.html").read_bytes()
+    assert 2 <= shown.rendered < len(builder.state.pages) / 4
+    assert b"added-at-once" not in (preview / "articles" / "index.html").read_bytes()  # listings follow
+
+    whole = builder.rebuild()
+    assert whole.whole and whole.reparsed == () and whole.rendered > 0
+    assert f"articles/{path.stem}/index.html" in whole.indexed_changed
+    assert b"added-at-once" in (preview / "articles" / "index.html").read_bytes()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_templates_settings_and_static_files_wait_for_the_whole_rebuild(project: Path, tmp_path: Path) -> None:
+    builder = builder_for(project, tmp_path / "preview")
+    builder.rebuild()
+    style = project / "static" / "style.css"
+    save(style, style.read_text(encoding="utf-8") + "\n/* edited */\n")
+    assert builder.show_saved() is None
+
+
+def test_a_save_during_a_whole_rebuild_is_shown_and_the_rebuild_redone(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foresite import incremental
+
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    plans = []
+    real_plan = incremental.plan_site
+
+    def plan_while_saving(articles: tuple[Article, ...], settings: Settings) -> SitePlan:
+        plans.append(len(articles))
+        if len(plans) == 1:  # an editor saves while the first plan is made
+            save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved meanwhile. ", 1))
+            assert builder.show_saved() is not None
+        return real_plan(articles, settings)
+
+    monkeypatch.setattr(incremental, "plan_site", plan_while_saving)
+    save(project / "content" / "new.md", path.read_text(encoding="utf-8").replace("# __", "# __New: ", 1))
+    report = builder.rebuild()
+    assert len(plans) == 2, "the stale plan is made again"
+    assert report.reparsed == (str(project / "content" / "new.md"),)
+    assert_same_as_full_build(project, preview, tmp_path)
