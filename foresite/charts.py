@@ -115,7 +115,7 @@ class Heatmap:
     """(x of the label's centre, the column's item)."""
 
 
-def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[Sequence[int]], *, cell: int = 26, left: int = 190, top: int = 110) -> Heatmap:
+def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[Sequence[int]], *, cell: int = 26, left: int = 150, top: int = 100) -> Heatmap:
     """A grid of `counts[row][column]`, shaded by count."""
     largest = max((n for row in counts for n in row), default=0) or 1
     cells = tuple(

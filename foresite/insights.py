@@ -39,6 +39,7 @@ class Insights:
     """Articles per cell: counts[theme][category], in the orders above."""
     empty: int
     thin: int
+    """Cells with some articles, but fewer than half the expected number."""
     blind_spots: tuple[BlindSpot, ...]
     relevancy: tuple[tuple[Kind, tuple[int, ...], int], ...]
     """Per kind: rows at relevancy 1–5, and rows without one."""
@@ -57,20 +58,20 @@ def build_insights(index: SiteIndex, settings: InsightSettings) -> Insights:
     counts = _cells(index, themes, categories)
     total = len(index.articles)
     expected = [[t * c / total if total else 0.0 for _, c in categories] for _, t in themes]
-    thin_cells = [
+    short = [
         (r, c)
         for r, row in enumerate(counts)
         for c, seen in enumerate(row)
         if seen < expected[r][c] / 2
     ]
-    ranked = sorted(thin_cells, key=lambda rc: (counts[rc[0]][rc[1]] - expected[rc[0]][rc[1]], rc))
+    ranked = sorted(short, key=lambda rc: (counts[rc[0]][rc[1]] - expected[rc[0]][rc[1]], rc))
     return Insights(
         articles=total,
         categories=categories,
         themes=themes,
         counts=counts,
         empty=sum(1 for row in counts for n in row if n == 0),
-        thin=len(thin_cells),
+        thin=sum(1 for r, c in short if counts[r][c]),
         blind_spots=tuple(
             BlindSpot(themes[r][0], categories[c][0], counts[r][c], round(expected[r][c], 1))
             for r, c in ranked[: settings.blind_spots]

@@ -56,7 +56,7 @@ def test_coverage_matches_hand_counts() -> None:
     assert insights.counts == ((3, 1, 0), (1, 2, 0), (1, 0, 1))
     # Expected = theme × category ÷ 6; thin = under half of it: ai×city (0 of 0.67),
     # health×city (0 of 0.5), energy×health (0 of 0.67).
-    assert (insights.empty, insights.thin) == (3, 3)
+    assert (insights.empty, insights.thin) == (3, 0)
     assert [(b.theme.label, b.category.label, b.seen, b.expected) for b in insights.blind_spots] == [
         ("ai", "city", 0, 0.7), ("energy", "health", 0, 0.7),
     ]
