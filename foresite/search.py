@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.index import IndexConfig
+from pagefind.service import PagefindService
 
 BUNDLE = "pagefind"
 MANIFEST = f"{BUNDLE}/shards.json"
@@ -98,11 +99,58 @@ def build_search_index(site: Path, pages: Sequence[IndexedPage], size: int | Non
     return SearchStats(pages=sum(e["pages"] for e in entries), bytes=size_on_disk, shards=len(shards))
 
 
+WRITE_TIMEOUT = 30.0
+"""Seconds to wait for Pagefind to finish writing a bundle it said was written."""
+
+
 async def _index(folder: Path, output: Path) -> None:
     # One service per shard: its memory goes back to the system when it exits.
-    config = IndexConfig(output_path=str(output.resolve()))
-    async with PagefindIndex(config=config) as index:
+    # Not `async with PagefindIndex(...)`: leaving that block writes the
+    # bundle and stops Pagefind at once, but Pagefind answers before its
+    # writes are done, and pagefind-entry.json was left empty for good in
+    # about one run in ten on a busy machine. So write, wait until the
+    # bundle is whole, then stop.
+    service = await PagefindService().launch()
+    try:
+        index = await service.create_index(IndexConfig(output_path=str(output.resolve())))
         await index.add_directory(str(folder))
+        old_entry = _stamp(output / "pagefind-entry.json")
+        await index.write_files()
+        await _written(output, old_entry)
+    finally:
+        await service.close()
+
+
+async def _written(output: Path, old_entry: tuple[int, int] | None) -> None:
+    """Return once pagefind-entry.json is a new one that parses, and no file
+    of the bundle has changed for two looks in a row."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WRITE_TIMEOUT
+    before: dict[str, int] | None = None
+    while loop.time() < deadline:
+        now = {p.as_posix(): p.stat().st_size for p in output.rglob("*") if p.is_file()}
+        entry = output / "pagefind-entry.json"
+        if now == before and _stamp(entry) != old_entry and _entry_parses(output):
+            return
+        before = now
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"Pagefind did not finish writing {output} within {WRITE_TIMEOUT:.0f} s")
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _entry_parses(output: Path) -> bool:
+    try:
+        json.loads((output / "pagefind-entry.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 @contextmanager
