@@ -62,7 +62,9 @@ def _bibtex(
         fields.append(("booktitle", f"{{{_bib(container)}}}"))
     if date:
         fields += [("year", str(date.year)), ("month", _MONTHS[date.month - 1])]
-    fields += [("howpublished", f"{{\\url{{{_bib_url(url)}}}}}"), ("note", f"{{{_bib(site)}}}")]
+    fields.append(("howpublished", f"{{\\url{{{_bib_url(url)}}}}}"))
+    if site != author:
+        fields.append(("note", f"{{{_bib(site)}}}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@misc{{{_bib_key(key)},\n{body}\n}}"
 
@@ -138,13 +140,13 @@ def _row_schema(context: EntryContext, description: str, settings: Settings) -> 
     part_of: dict[str, object] = {"@type": "Article", "headline": article.title}
     if settings.base_url:
         part_of["url"] = absolute(settings.base_url, article_url(article))
+    # Kept short: there are tens of thousands of row pages, and the
+    # article's own JSON-LD carries its keywords and themes.
     data: dict[str, object] = {
         "@type": "CreativeWork",
         "name": entry.name,
         "description": description,
         "genre": entry.kind.label,
-        "inLanguage": article.language,
-        "keywords": [t.label for t in context.tags.keywords],
         "isPartOf": part_of,
     }
     if article.date:
