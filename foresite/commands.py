@@ -116,6 +116,8 @@ class Preview:
         report = self.builder.show_saved()
         if report is not None:
             report_rebuild(report, self.quiet)
+            if self.search is not None:
+                self.search.request_saved(report)
         if report is None or report.reparsed:
             self.whole.request()
         return report is not None and report.changed
@@ -134,9 +136,10 @@ class Preview:
             self.search.request(report)
 
     def close(self) -> None:
-        self.whole.close()
+        # Briefly: files are replaced whole, so stopping mid-rebuild leaves none torn.
+        self.whole.close(timeout=2)
         if self.search is not None:
-            self.search.close()
+            self.search.close(timeout=2)
 
 
 def report_rebuild(report: RebuildReport, quiet: bool) -> None:
@@ -149,10 +152,14 @@ def report_rebuild(report: RebuildReport, quiet: bool) -> None:
     if report.whole:
         _say(
             f"site up to date in {report.seconds:.1f} s: {report.articles} articles, {report.rendered} pages "
-            f"rendered, {report.written} files written, {report.removed} removed"
+            f"rendered, {_files(report.written)} written, {report.removed} removed"
         )
-    elif report.changed or not quiet:
-        _say(f"saved articles' pages written in {report.seconds:.2f} s ({report.written} files); the rest follows")
+    elif report.changed and not quiet:
+        _say(f"saved articles' pages written in {report.seconds:.2f} s ({_files(report.written)}); the rest follows")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 # ---------------------------------------------------------------- new
@@ -195,7 +202,9 @@ def check_parser() -> argparse.ArgumentParser:
         description="Report every problem of the content, one 'path:line: level: message' per line, "
         "without writing a site. Exit code 1 when there is an error, 0 otherwise (warnings allowed).",
     )
-    add_common_options(parser, output_default="nothing is written")
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml (default: .)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, and the summary when there are some")
     return parser
 
 
@@ -203,14 +212,14 @@ def check(args: Sequence[str]) -> int:
     options = check_parser().parse_args(args)
     root = Path(options.root)
     try:
-        settings = load_settings(root, {"base_url": options.base_url})
-        project = project_paths(root, options.content, options.output)
-        if not project.content.is_dir():
-            raise SettingsError(f"content folder {project.content} does not exist")
+        settings = load_settings(root)
+        content = project_paths(root, options.content, None).content
+        if not content.is_dir():
+            raise SettingsError(f"content folder {content} does not exist")
     except SettingsError as exc:
         _complain(f"error: {exc}")
         return 2
-    report = check_content(project.content, settings, build_today())
+    report = check_content(content, settings, build_today())
     for problem in report.problems:
         _say(str(problem))
     if not options.quiet or report.problems:

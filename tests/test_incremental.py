@@ -320,3 +320,17 @@ def test_a_save_during_a_whole_rebuild_is_shown_and_the_rebuild_redone(
     assert len(plans) == 2, "the stale plan is made again"
     assert report.reparsed == (str(project / "content" / "new.md"),)
     assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_an_article_shown_then_deleted_before_the_whole_rebuild_leaves_nothing(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    short_lived = project / "content" / "short-lived.md"
+    save(short_lived, min((project / "content").glob("*.md")).read_text(encoding="utf-8"))
+    assert builder.show_saved() is not None
+    assert (preview / "articles" / "short-lived" / "index.html").exists()
+    short_lived.unlink()
+    builder.rebuild()
+    assert not (preview / "articles" / "short-lived").exists()
+    assert_same_as_full_build(project, preview, tmp_path)
