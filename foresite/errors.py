@@ -12,6 +12,13 @@ class Level(str, enum.Enum):
     ERROR = "error"
 
 
+# Messages quote what files hold; a newline there could forge another
+# 'path:line:' message, and a control character could drive the terminal.
+_INVISIBLE = [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+              *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_VISIBLE = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _INVISIBLE}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located in a file."""
@@ -22,7 +29,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level.value}: {self.message}"
+        text = f"{self.path}:{self.line}: {self.level.value}: {self.message}"
+        return text.translate(_VISIBLE)
 
     @property
     def is_error(self) -> bool:

@@ -8,6 +8,7 @@ matter) yields no Article.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -16,20 +17,23 @@ import yaml
 from .errors import Problem, error, suggest, warning
 from .language import LANGUAGE_CODE, detect_language
 from .model import Article, ClosestLink, Entry, Kind
-from .text import article_slug, fold, safe_slug
+from .text import article_slug, fold, is_markdown_affordable, safe_slug
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HEADER = re.compile(r"^#\s*__(?P<title>.+)__\s*,?(?P<rest>.*)$")
-_ORIGIN = re.compile(r"\[(?P<origin>[^\]]*)\]\((?P<url>[^)]*)\)")
+# No part may run across a '[' or ']': each search stops at the next one, so
+# a line of thousands of brackets takes linear time, not quadratic.
+_ORIGIN = re.compile(r"\[(?P<origin>[^\[\]]*)\]\((?P<url>[^)\[]*)\)")
 _SOURCE = re.compile(r"^__\[(?P<text>[^\]]*)\]\((?P<url>.*)\)__\s*$")
 _DATE_PREFIX = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
 _BULLET = re.compile(r"^[*\-+] ")
-_LINK_BULLET = re.compile(r"^[*\-+]\s+\[(?P<title>.*)\]\((?P<target>[^)]*)\)\s*$")
+_LINK_BULLET = re.compile(r"^[*\-+]\s+\[(?P<title>.*)\]\((?P<target>[^()\[\]]*)\)\s*$")
 _ALIGNMENT_CELL = re.compile(r"^:?-+:?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_RELEVANCY = re.compile(r"^[1-5](?:\.0)?$")
 
 SECTIONS = (
     "Keywords",
@@ -147,7 +151,8 @@ def _front_matter(lines: list[str], report: _Report) -> tuple[dict[str, object] 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        report.fail(line, f"front matter is not valid YAML: {exc.problem or exc}")
+        problem = str(exc.problem or exc).replace("'<stream end>'", "the end of the front matter")
+        report.fail(line, f"front matter is not valid YAML: {problem}")
         return None, 0
     except (yaml.YAMLError, RecursionError, MemoryError):
         report.fail(1, "front matter could not be read (too deeply nested or too large)")
@@ -171,7 +176,7 @@ def _check_front_matter(data: dict[object, object], key_lines: dict[str, int], r
         name = str(key)
         line = key_lines.get(name, 2)
         if name not in FRONT_MATTER_KEYS:
-            report.warn(line, f"unknown front-matter key '{name}'{suggest(name, FRONT_MATTER_KEYS)}; ignored")
+            report.warn(line, f"unknown front-matter key {_quote(name)}{suggest(name, FRONT_MATTER_KEYS)}; ignored")
             continue
         checked = _front_matter_value(name, value)
         if checked is None:
@@ -271,7 +276,7 @@ def _body(lines: list[str], start: int, report: _Report) -> tuple[str, dict[str,
 def _open_section(title: str, line_no: int, sections: dict[str, _Section], report: _Report) -> _Section:
     name = _SECTION_BY_KEY.get(title.lower())
     if name is None:
-        report.warn(line_no, f"unknown section '{title}'{suggest(title, SECTIONS)}; its content is left out")
+        report.warn(line_no, f"unknown section {_quote(title)}{suggest(title, SECTIONS)}; its content is left out")
         return _Section(title, line_no)  # collects the left-out lines, stored nowhere
     if name in sections:
         first = sections[name].line
@@ -416,6 +421,8 @@ def _summary(section: _Section | None, report: _Report) -> str:
     text = "\n".join(line for _, line in section.body).strip()
     if not text:
         report.warn(section.line, "the Summary section is empty")
+    elif not is_markdown_affordable(text):
+        report.warn(section.line, "the Summary is too long or too full of '[' and '<' for markdown; it is shown as plain text")
     return text
 
 
@@ -440,7 +447,7 @@ def _closest(section: _Section | None, article_id: str, report: _Report) -> tupl
 def split_row(line: str) -> list[str]:
     """Cells of a pipe-table row; `\\|` is a literal bar."""
     row = line.strip()
-    row = row[1:] if row.startswith("|") else row
+    row = row.removeprefix("|")
     row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
     return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(row)]
 
@@ -457,7 +464,10 @@ def _table(section: _Section | None, kind: Kind, article_id: str, report: _Repor
         report.warn(section.line, f"{section.name}: the table is empty")
         return []
     header_line, header = rows[0][0], split_row(rows[0][1])
-    columns = [_column(cell, section.name, header_line, report) for cell in header]
+    columns = [COLUMNS.get(fold(cell)) for cell in header]
+    # Once per spelling: a header of a thousand empty cells is one problem.
+    for cell in dict.fromkeys(c for c, column in zip(header, columns) if column is None):
+        report.warn(header_line, f"{section.name}: unknown column {_quote(cell)}{suggest(cell, _CANONICAL_COLUMNS)}; shown as is")
     data = rows[1:]
     if data and all(_ALIGNMENT_CELL.match(c.replace(" ", "")) for c in split_row(data[0][1])):
         data = data[1:]
@@ -466,20 +476,13 @@ def _table(section: _Section | None, kind: Kind, article_id: str, report: _Repor
     if not data:
         report.warn(header_line, f"{section.name}: the table has a header but no rows")
     entries: list[Entry] = []
-    slugs: dict[str, int] = {}
+    slugs: set[str] = set()
     for line_no, line in data:
         cells = _fit(split_row(line), len(header), section.name, line_no, report)
         entry = _entry(kind, article_id, dict(zip(range(len(cells)), cells)), columns, header, line_no, slugs, report)
         if entry is not None:
             entries.append(entry)
     return entries
-
-
-def _column(cell: str, section: str, line_no: int, report: _Report) -> str | None:
-    field_name = COLUMNS.get(fold(cell))
-    if field_name is None:
-        report.warn(line_no, f"{section}: unknown column '{cell}'{suggest(cell, _CANONICAL_COLUMNS)}; shown as is")
-    return field_name
 
 
 def _fit(cells: list[str], width: int, section: str, line_no: int, report: _Report) -> list[str]:
@@ -499,7 +502,7 @@ def _entry(
     columns: list[str | None],
     header: list[str],
     line_no: int,
-    slugs: dict[str, int],
+    slugs: set[str],
     report: _Report,
 ) -> Entry | None:
     values: dict[str, str] = {}
@@ -518,9 +521,8 @@ def _entry(
     has_name = bool(name)
     if not has_name:
         name = _shorten(values.get("description") or next((v for _, v in extra), "") or "Untitled")
-    base = safe_slug(name)
-    slugs[base] = slugs.get(base, 0) + 1
-    slug = base if slugs[base] == 1 else f"{base}-{slugs[base]}"
+    slug = _unused_slug(safe_slug(name), slugs)
+    slugs.add(slug)
     return Entry(
         kind=kind,
         article_id=article_id,
@@ -537,18 +539,30 @@ def _entry(
     )
 
 
+def _unused_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`…: rows named 'Row' and 'Row 2' must not
+    share a page either."""
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 def _relevancy(text: str, kind: Kind, line_no: int, report: _Report) -> int | None:
     if not text:
         return None
+    if _RELEVANCY.match(text.strip()):
+        return int(text.strip()[0])
     try:
-        value = int(float(text))
+        number = float(text) if text.isascii() else math.nan  # float() reads '٣' too
     except ValueError:
-        report.warn(line_no, f"{kind.section}: relevancy '{text}' is not a number from 1 to 5; left blank")
-        return None
-    if not 1 <= value <= 5 or str(value) != text.strip().removesuffix(".0"):
-        report.warn(line_no, f"{kind.section}: relevancy '{text}' is outside 1–5; left blank")
-        return None
-    return value
+        number = math.nan
+    if math.isfinite(number):
+        report.warn(line_no, f"{kind.section}: relevancy {_quote(text)} is outside 1–5; left blank")
+    else:
+        report.warn(line_no, f"{kind.section}: relevancy {_quote(text)} is not a number from 1 to 5; left blank")
+    return None
 
 
 def _shorten(text: str, limit: int = 70) -> str:
@@ -559,9 +573,13 @@ def _shorten(text: str, limit: int = 70) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _Loader(yaml.SafeLoader):
     """Safe YAML in which dates stay text: an impossible date such as
-    2023-13-45 becomes a located warning instead of failing the whole block."""
+    2023-13-45 becomes a located warning instead of failing the whole block.
+
+    Pure Python on purpose: libyaml's CSafeLoader overflows the C stack (the
+    whole build dies) on a few thousand nested '[', where this one raises
+    RecursionError, which costs only the file."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 import markdown as markdown_lib
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .cite import citation, json_ld
 from .config import Settings
 from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import Page
+from .text import is_markdown_affordable
 from .urls import DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, relative, safe_external_url, trends_url, url_of
 
 _ALLOWED_TAGS = {
@@ -37,16 +39,21 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'"
 )
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 @functools.lru_cache(maxsize=4096)
 def markdown_to_html(text: str) -> Markup:
     """Markdown from content → sanitised HTML: no script, no handler, no
     link but http(s), mailto and relative ones."""
-    html = markdown_lib.markdown(text, extensions=[], output_format="html")
+    if not is_markdown_affordable(text):
+        return plain_paragraphs(text)
+    try:
+        html = markdown_lib.markdown(text, extensions=[], output_format="html")
+    except RecursionError:  # deeply nested input; a broken file costs only itself
+        return plain_paragraphs(text)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -56,6 +63,12 @@ def markdown_to_html(text: str) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)
+
+
+def plain_paragraphs(text: str) -> Markup:
+    """Text shown as it was written, escaped, one <p> per paragraph."""
+    paragraphs = (p.strip() for p in _BLANK_LINE.split(text))
+    return Markup("\n".join(f"<p>{escape(p)}</p>" for p in paragraphs if p))
 
 
 def format_date(date: datetime.date | None) -> str:

@@ -46,8 +46,8 @@ def slugify(text: str, max_length: int = 60) -> str:
 def safe_slug(text: str, max_length: int = 60) -> str:
     """A slug that is never empty, never a reserved device name, and ASCII only.
 
-    Text that loses information on the way to ASCII (CJK, emoji, punctuation)
-    gets a hash of the original appended, so that distinct names stay distinct.
+    Text with nothing left in ASCII (CJK, emoji, punctuation) becomes a hash
+    of the original, so that distinct names stay distinct.
     """
     slug = slugify(text, max_length)
     if not slug:
@@ -65,7 +65,11 @@ def article_slug(article_id: str) -> str:
     safe lower-case name (the scan's md5 ids, editors' names), else a slug."""
     if _SAFE_ID.match(article_id) and article_id not in _RESERVED:
         return article_id
-    return safe_slug(article_id, 80)
+    slug = safe_slug(article_id, 80)
+    if len(slugify(article_id, 10_000)) > len(slug):
+        # Cut short: two long ids sharing a start must not share a page.
+        return f"{slug}-{short_hash(article_id)}"
+    return slug
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -80,3 +84,20 @@ def key_slug(key: str) -> str:
     if _PLAIN_KEY.match(key) and len(key) <= 60:
         return safe_slug(key)
     return f"{slugify(key, 50) or 'x'}-{short_hash(key, 6)}"
+
+
+MARKDOWN_BUDGET = 2_000_000
+"""Python-Markdown rescans the rest of a paragraph at each '[', '<' and '\\', so its
+time grows with their count times the text's length: this product keeps it
+under a second whatever the text holds."""
+
+MARKDOWN_MAX_CHARS = 50_000
+"""Nested quotes, lists and escapes slow it down too, with length alone."""
+
+
+def is_markdown_affordable(text: str) -> bool:
+    """Whether markdown can render `text` quickly; else it is shown as plain text."""
+    return (
+        len(text) <= MARKDOWN_MAX_CHARS
+        and (text.count("[") + text.count("<") + text.count("\\")) * len(text) <= MARKDOWN_BUDGET
+    )

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from .errors import error, Problem
+from .errors import Problem, error
 
 _RENAME_EXCHANGE = 2  # from linux/fs.h
 
@@ -32,6 +32,7 @@ def target_path(root: Path, relpath: str) -> Path:
         or pure.is_absolute()
         or "\\" in relpath
         or "\x00" in relpath
+        or ":" in relpath  # a drive ('C:') or a stream ('a:b') on Windows
         or any(part in ("..", ".", "") for part in relpath.split("/")[:-1])
         or ".." in pure.parts
     ):

@@ -174,7 +174,7 @@ CASES = {
     ),
     "bad front matter": (
         "---\ntitle: [unclosed\n---\n" + GOOD,
-        ["content/a.md:3: error: front matter is not valid YAML: did not find expected ',' or ']'"],
+        ["content/a.md:2: error: front matter is not valid YAML: expected ',' or ']', but got the end of the front matter"],
     ),
     "not UTF-8": (
         GOOD.encode("utf-8").replace(b"A summary.", b"A summ\xe9ry."),

@@ -239,7 +239,7 @@ def test_front_matter_warnings(front: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("---\ntitle: [unclosed\n---\n## Summary\n\nS.", "content/abc.md:3: error: front matter is not valid YAML"),
+        ("---\ntitle: [unclosed\n---\n## Summary\n\nS.", "content/abc.md:2: error: front matter is not valid YAML"),
         ("---\n- a\n- b\n---\n## Summary\n\nS.", "content/abc.md:2: error: front matter must be 'key: value' lines, not a list"),
         ("---\ntitle: T\n## Summary\n\nS.", "content/abc.md:1: error: front matter opened with '---' is never closed with a '---' line"),
         ("## Summary\n\nNo title here.", "content/abc.md:1: error: no title"),
