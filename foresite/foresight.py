@@ -7,6 +7,7 @@ pages are planned; page builders only look results up.
 
 from __future__ import annotations
 
+import datetime
 import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ def _build(index: SiteIndex, settings: Settings, workers: int) -> Foresight:
     )
 
 
-def _article_dates(trend: Trend) -> list:
+def _article_dates(trend: Trend) -> list[datetime.date | None]:
     """One date per article the trend is seen in: mentions count articles, not rows."""
     dates = {e.placed.article.id: e.placed.article.date for e in trend.evidence}
     return [dates[key] for key in sorted(dates)]

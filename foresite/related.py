@@ -211,10 +211,10 @@ def _run_jobs(
 
 
 def _packed_job(job: Kind | None) -> list[list[tuple[int, tuple]]]:
-    return [[(j, astuple_relation(why)) for j, why in near] for near in _job(job)]
+    return [[(j, _fields_of(why)) for j, why in near] for near in _job(job)]
 
 
-def astuple_relation(why: Relation) -> tuple:
+def _fields_of(why: Relation) -> tuple:
     return (why.keywords, why.themes, why.words, why.days_apart, why.score)
 
 

@@ -178,12 +178,6 @@ class Trends:
     of_row: Mapping[tuple[str, Kind, str], Trend]
     """Each grouped row's trend, by (article id, kind, row slug)."""
 
-    def link(self, placed: Placed) -> TrendLink | None:
-        trend = self.of_row.get(row_key(placed))
-        if trend is None:
-            return None
-        return TrendLink(trend.kind, trend.slug, trend.label, trend.article_count)
-
 
 def row_key(placed: Placed) -> tuple[str, Kind, str]:
     return (placed.article.id, placed.entry.kind, placed.entry.slug)
