@@ -28,7 +28,7 @@ def target_path(root: Path, relpath: str) -> Path:
     """`root/relpath`, refusing anything that could escape `root`."""
     pure = PurePosixPath(relpath)
     if (
-        not relpath
+        not pure.parts  # '' or '.': the folder itself
         or pure.is_absolute()
         or "\\" in relpath
         or "\x00" in relpath
