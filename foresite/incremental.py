@@ -193,7 +193,9 @@ class IncrementalBuilder:
                     report = self._write_whole(snapshot, site, extra, start)
                     break
         # The site's model lives on until the next rebuild: keep the cyclic
-        # collector from scanning it again at every save meanwhile.
+        # collector from scanning it again at every save meanwhile (what
+        # the last rebuild froze is let go first, so none of it leaks).
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
         return report
