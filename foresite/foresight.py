@@ -66,20 +66,20 @@ def trajectory(momentum: Momentum, timeline: Timeline) -> Trajectory:
     return Trajectory(momentum, spark, timeline.window)
 
 
-def build_foresight(index: SiteIndex, settings: Settings, workers: int = 1) -> Foresight:
+def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
     # This makes about a million small objects beside a large index; the
     # cyclic collector would rescan the whole index many times over (half the
     # time, at 3,000 articles), and nothing here makes cycles.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _build(index, settings, workers)
+        return _build(index, settings)
     finally:
         if paused:
             gc.enable()
 
 
-def _build(index: SiteIndex, settings: Settings, workers: int) -> Foresight:
+def _build(index: SiteIndex, settings: Settings) -> Foresight:
     timeline = build_timeline(index.articles, settings.momentum)
     trends = build_trends(index, settings.trends)
     trend_trajectories = {
@@ -91,7 +91,7 @@ def _build(index: SiteIndex, settings: Settings, workers: int) -> Foresight:
         trends=trends,
         trend_trajectories=trend_trajectories,
         tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
-        related=build_related(index, trends, settings.related, workers),
+        related=build_related(index, trends, settings.related),
         insights=build_insights(index, settings.insights),
     )
 

@@ -19,7 +19,6 @@ full. The cost grows with the number of items, not with its square.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -164,64 +163,29 @@ class _Features:
         return found
 
 
-PARALLEL_ITEMS = 5000
-"""Below this many rows, a worker process costs more than it saves."""
-
 _Found = list[list[tuple[int, Relation]]]
 """For each item of a job, its related items (index, why), best first."""
 
-# Jobs run in forked workers that find the index here, so nothing big is pickled.
-_SHARED: tuple[SiteIndex, Trends, RelatedSettings] | None = None
 
-
-def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings, workers: int = 1) -> Related:
-    """Related articles and rows; each kind of row is a job of its own, so
-    with `workers` > 1 the jobs share out over forked processes."""
+def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings) -> Related:
+    """Related articles, and related rows for each kind of row."""
     if settings.count == 0:
         return Related({}, {})
-    jobs: list[Kind | None] = [None, *Kind]
-    found = dict(zip(jobs, _run_jobs(jobs, index, trends, settings, workers)))
     articles = index.articles
     by_article = {
-        articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near) for i, near in enumerate(found[None])
+        articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
+        for i, near in enumerate(_job(None, index, trends, settings))
     }
     rows: dict[tuple[str, Kind, str], tuple[RelatedRow, ...]] = {}
     for kind in Kind:
         placed = index.entries[kind]
-        for i, near in enumerate(found[kind]):
+        for i, near in enumerate(_job(kind, index, trends, settings)):
             rows[row_key(placed[i])] = tuple(RelatedRow(placed[j], why) for j, why in near)
     return Related(by_article, rows)
 
 
-def _run_jobs(
-    jobs: list[Kind | None], index: SiteIndex, trends: Trends, settings: RelatedSettings, workers: int
-) -> list[_Found]:
-    global _SHARED
-    _SHARED = (index, trends, settings)
-    try:
-        total = sum(len(index.entries[kind]) for kind in Kind)
-        if workers <= 1 or total < PARALLEL_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-            return [_job(job) for job in jobs]
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            # Relations travel back as plain tuples: a tenth of the pickling cost.
-            packed = pool.map(_packed_job, jobs, chunksize=1)
-        return [[[(j, Relation(*fields)) for j, fields in near] for near in found] for found in packed]
-    finally:
-        _SHARED = None
-
-
-def _packed_job(job: Kind | None) -> list[list[tuple[int, tuple]]]:
-    return [[(j, _fields_of(why)) for j, why in near] for near in _job(job)]
-
-
-def _fields_of(why: Relation) -> tuple:
-    return (why.keywords, why.themes, why.words, why.days_apart, why.score)
-
-
-def _job(job: Kind | None) -> _Found:
+def _job(job: Kind | None, index: SiteIndex, trends: Trends, settings: RelatedSettings) -> _Found:
     """Related items of every article (job None) or every row of one kind."""
-    assert _SHARED is not None
-    index, trends, settings = _SHARED
     features = _Features()
     if job is None:
         items = [

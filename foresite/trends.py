@@ -248,14 +248,20 @@ def _best_anchor(
     dismissed before any set is intersected."""
     size = len(terms)
     smallest, largest = threshold * size - 1e-9, size / threshold + 1e-9
+    falls = terms & COUNTER_WORDS
     best, best_score = None, threshold
     checked: set[frozenset[str]] = set()
     for anchor in candidates:
-        if anchor in checked or not smallest <= len(anchor) <= largest:
+        if anchor in checked:
             continue
         checked.add(anchor)
-        score = similarity(terms, anchor)
-        if score > best_score or (score == best_score and best is None):
+        other = len(anchor)
+        if not smallest <= other <= largest:
+            continue
+        shared = len(terms & anchor)
+        # similarity(), inlined: this loop is the grouping's hot spot.
+        score = shared / (size + other - shared)
+        if (score > best_score or (score == best_score and best is None)) and anchor & COUNTER_WORDS == falls:
             best, best_score = anchor, score
     return best
 

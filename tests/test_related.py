@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import foresite.related as related_module
 from foresite.config import Settings
 from foresite.foresight import Foresight, build_foresight
 from foresite.index import SiteIndex, build_index
@@ -76,14 +75,6 @@ def test_related_rows_share_what_the_reason_says(scan: tuple[SiteIndex, Foresigh
                 assert_reason_holds(item.why, mine, theirs)
                 checked += 1
     assert checked > 100
-
-
-def test_related_items_are_the_same_with_workers(scan: tuple[SiteIndex, Foresight], monkeypatch: pytest.MonkeyPatch) -> None:
-    index, foresight = scan
-    # content/ is below the size at which jobs go to workers; force the forked path.
-    monkeypatch.setattr(related_module, "PARALLEL_ITEMS", 0)
-    forked = related_module.build_related(index, foresight.trends, Settings().related, workers=2)
-    assert forked == foresight.related
 
 
 # ------------------------------------------------------------- the pages
