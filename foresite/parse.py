@@ -98,6 +98,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, tuple[Problem, ...]]:
         size = len(data) / 1024 / 1024
         limit = MAX_FILE_BYTES // 1024 // 1024
         return None, (error(path, 1, f"file is {size:.1f} MB, over the {limit} MB limit; left out"),)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, (error(path, 1, "UTF-16 text, not UTF-8; save the file as UTF-8; left out"),)
     if b"\x00" in data[:65536]:
         return None, (error(path, 1, "binary file (it holds NUL bytes); left out"),)
     try:

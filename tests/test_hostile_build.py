@@ -1,0 +1,308 @@
+"""The hostile and broken corpus (tests/hostile/) builds, and what it builds is inert.
+
+One `python build.py` run over the whole corpus, large files included, then
+checks of its output as files: every problem is one `path:line:` line, every
+broken file costs only itself, every hostile article has its page, nothing
+lands outside the output folder, no tag carries a handler or an active URL,
+and no JSON-LD block can be broken out of. The browser test
+(test_hostile_browser.py) opens the pages; this module reads them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from foresite.parse import parse_article
+from foresite.render import CONTENT_SECURITY_POLICY, markdown_to_html
+from foresite.text import article_slug
+from tests.hostile.make_hostile import HOSTILE_PREFIX, YAML_RCE_MARKER, make_hostile_corpus
+
+from .conftest import ROOT
+
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MESSAGE = re.compile(r"^(?P<path>.+?\.md):(?P<line>[1-9][0-9]*): (?P<level>warning|error): (?P<message>.+)$")
+LEFT_OUT = re.compile(r"^(?P<n>[0-9]+) file\(s\) had errors and were left out: ")
+TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attributes>(?:\s[^>]*)?)>")
+ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data", "background", "ping"}
+JSON_LD = re.compile(r'<script type="application/ld\+json">(?P<body>.*?)</script', re.DOTALL | re.IGNORECASE)
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<body>.*?)</script", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HostileBuild:
+    content: Path
+    site: Path
+    described: dict[str, str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    content_before: dict[str, str]
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by relative path (names kept as bytes-safe text)."""
+    return {
+        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
+    root = tmp_path_factory.mktemp("hostile")
+    described = make_hostile_corpus(root / "content", include_large=True)
+    before = tree_hashes(root / "content")
+    marker_existed = Path(YAML_RCE_MARKER).exists()
+    start = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "build.py", "--content", str(root / "content"), "--output", str(root / "site"),
+         "--no-search", "--workers", "2", "-q"],
+        check=False, cwd=ROOT, capture_output=True, timeout=600, env={**os.environ, "SOURCE_DATE_EPOCH": "1900000000"},
+    )
+    seconds = time.monotonic() - start
+    if not marker_existed:
+        assert not Path(YAML_RCE_MARKER).exists(), "an unsafe YAML loader ran a python tag"
+    return HostileBuild(
+        root / "content", root / "site", described, completed.returncode,
+        completed.stdout.decode("utf-8", "replace"), completed.stderr.decode("utf-8", "replace"),
+        seconds, before,
+    )
+
+
+def problems_by_file(build: HostileBuild) -> dict[str, list[re.Match[str]]]:
+    found: dict[str, list[re.Match[str]]] = defaultdict(list)
+    for line in build.stderr.splitlines():
+        match = MESSAGE.match(line)
+        if match:
+            found[Path(match["path"]).name].append(match)
+    return found
+
+
+def page_of(build: HostileBuild, filename: str) -> Path:
+    return build.site / "articles" / article_slug(filename.removesuffix(".md")) / "index.html"
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# ---------------------------------------------------------------- the run
+
+
+def test_the_whole_corpus_builds_with_a_located_message_per_problem(hostile: HostileBuild) -> None:
+    assert hostile.returncode in (0, 1), hostile.stderr[-3000:]
+    assert "Traceback" not in hostile.stderr
+    assert re.search(r"^built: \d+ articles", hostile.stdout, re.MULTILINE), hostile.stdout
+    assert hostile.seconds < 240, f"the hostile corpus took {hostile.seconds:.0f} s to build"
+    lines = hostile.stderr.splitlines()
+    assert lines, "the broken files gave no message"
+    for line in lines:
+        assert MESSAGE.match(line) or LEFT_OUT.match(line), f"not a located message: {line!r}"
+        assert Path(MESSAGE.match(line)["path"]).name in hostile.described if MESSAGE.match(line) else True
+        # Quoted file content must not drive the terminal or forge a second message.
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e]", line), repr(line)
+
+
+def test_content_is_not_modified_by_the_build(hostile: HostileBuild) -> None:
+    assert tree_hashes(hostile.content) == hostile.content_before
+
+
+def left_out(build: HostileBuild) -> set[str]:
+    """Names of the files the summary line says were left out."""
+    line = next((line for line in build.stderr.splitlines() if LEFT_OUT.match(line)), "")
+    names = {Path(path).name for path in LEFT_OUT.sub("", line).split(", ") if path}
+    assert len(names) == int(LEFT_OUT.match(line)["n"]) if line else not names
+    return names
+
+
+def test_each_broken_file_costs_only_itself(hostile: HostileBuild) -> None:
+    problems = problems_by_file(hostile)
+    dropped = left_out(hostile)
+    for name, description in hostile.described.items():
+        if name.startswith("."):
+            continue  # hidden: not read at all
+        errors = [m for m in problems.get(name, []) if m["level"] == "error"]
+        # Left out exactly when a located error says why; built otherwise.
+        assert (name in dropped) == bool(errors), (name, [m[0] for m in errors])
+        if name not in dropped:
+            assert page_of(hostile, name).is_file(), f"{name} ({description}) has no page"
+    assert dropped, "no broken file was left out"
+
+
+def test_every_hostile_article_has_its_page(hostile: HostileBuild) -> None:
+    problems = problems_by_file(hostile)
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for name, description in hostile.described.items():
+        if description.startswith(HOSTILE_PREFIX) and not name.startswith("."):  # dot files are hidden, not read
+            by_slug[article_slug(name.removesuffix(".md"))].append(name)
+    for slug, names in by_slug.items():
+        assert (hostile.site / "articles" / slug / "index.html").is_file(), f"no page for {names}"
+        if len(names) > 1:
+            # Names that give one address (Case/case, NFC/NFD café): the first
+            # keeps it, each other one gets an error naming both files.
+            first, *others = sorted(names, key=lambda n: os.fsencode(n))
+            for other in others:
+                messages = [m["message"] for m in problems.get(other, []) if m["level"] == "error"]
+                assert any(first in message for message in messages), (other, messages)
+
+
+def test_nothing_is_written_outside_the_output_folder(hostile: HostileBuild) -> None:
+    assert sorted(p.name for p in hostile.site.parent.iterdir()) == ["content", "site"]
+    seen: dict[str, str] = {}
+    for path in hostile.site.rglob("*"):
+        relpath = path.relative_to(hostile.site).as_posix()
+        assert not path.is_symlink(), relpath
+        for part in relpath.split("/"):
+            assert len(part.encode()) <= 255, relpath
+            assert part.split(".")[0].casefold() not in RESERVED, relpath
+            assert part.isascii() and part.isprintable() and not part.endswith((" ", ".")), relpath
+        assert relpath.casefold() not in seen, (relpath, seen.get(relpath.casefold()))
+        seen[relpath.casefold()] = relpath
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def attributes_of(tag_attributes: str) -> list[tuple[str, str]]:
+    return [
+        (name.lower(), html.unescape(next((v for v in values if v), "")))
+        for name, *values in ATTRIBUTE.findall(tag_attributes)
+    ]
+
+
+def active_scheme(url: str) -> str:
+    """The scheme a browser would read, if it is one that runs or embeds code."""
+    stripped = re.sub(r"[\t\n\r]", "", url.lstrip("".join(map(chr, range(0x21))))).lower()
+    for scheme in ("javascript:", "data:", "vbscript:"):
+        if stripped.startswith(scheme):
+            return scheme
+    return ""
+
+
+def test_no_tag_carries_a_handler_or_an_active_url(hostile: HostileBuild) -> None:
+    pages = html_pages(hostile.site)
+    assert len(pages) > 1000
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for tag in TAG.finditer(text):
+            attributes = attributes_of(tag["attributes"])
+            for name, value in attributes:
+                assert not name.startswith("on"), (page, tag[0][:200])
+                if name in URL_ATTRIBUTES:
+                    assert not active_scheme(value), (page, tag[0][:200])
+            if ("http-equiv", "refresh") in [(n, v.lower()) for n, v in attributes]:
+                pytest.fail(f"{page}: {tag[0][:200]}")
+            assert tag["name"].lower() not in {"iframe", "object", "embed", "frame", "frameset", "math", "applet"}, (page, tag[0][:200])
+            if tag["name"].lower() == "base":  # the 404 page's, to the site's own root
+                assert re.fullmatch(r'<base href="/[^"]*">', tag[0]), (page, tag[0])
+
+
+def test_every_page_has_the_policy_and_only_the_sites_own_scripts(hostile: HostileBuild) -> None:
+    for page in html_pages(hostile.site):
+        text = page.read_text(encoding="utf-8")
+        policies = POLICY.findall(text[: text.index("</head>")])
+        assert [html.unescape(p) for p in policies] == [CONTENT_SECURITY_POLICY], page
+        assert len(POLICY.findall(text)) == 1, page
+        for script in SCRIPT.finditer(text):
+            attributes = dict(attributes_of(script["attributes"]))
+            if attributes.get("type") == "application/ld+json":
+                continue
+            assert "src" in attributes and not script["body"].strip(), (page, script[0][:200])
+            assert not re.match(r"^(?:[a-z]+:)?//", attributes["src"]), (page, attributes["src"])
+
+
+def test_external_links_carry_noopener_noreferrer(hostile: HostileBuild) -> None:
+    checked = 0
+    for page in html_pages(hostile.site)[:3000]:
+        for tag in TAG.finditer(page.read_text(encoding="utf-8")):
+            if tag["name"].lower() != "a":
+                continue
+            attributes = dict(attributes_of(tag["attributes"]))
+            href = attributes.get("href", "")
+            if re.match(r"^\s*(?:https?:)?//", href, re.IGNORECASE):
+                checked += 1
+                assert {"noopener", "noreferrer"} <= set(attributes.get("rel", "").split()), (page, tag[0][:200])
+    assert checked > 50
+
+
+def test_json_ld_cannot_be_broken_out_of(hostile: HostileBuild) -> None:
+    blocks = 0
+    for page in html_pages(hostile.site):
+        text = page.read_text(encoding="utf-8")
+        for block in JSON_LD.finditer(text):
+            blocks += 1
+            body = block["body"]
+            assert "<!--" not in body and "<script" not in body.lower(), page
+            json.loads(body)  # the whole block up to the first '</script' is one JSON value
+            after = text[block.end():]
+            assert after.startswith(">"), (page, after[:80])
+    if blocks == 0:
+        pytest.skip("no page carries JSON-LD")
+
+
+def test_template_syntax_in_content_is_not_evaluated(hostile: HostileBuild) -> None:
+    page = page_of(hostile, "template-injection.md").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in html.unescape(page) or "{{7*7}}" in html.unescape(page)
+    assert "7777777" not in page
+
+
+# ---------------------------------------------------------------- regressions, fast
+
+TODAY = datetime.date(2030, 1, 1)
+HEADER = "# __T__, (from page [20230101](https://example.org/p).)\n\n"
+
+# Each of these once crashed or hung the build: a segfault in libyaml, an
+# OverflowError, regexes and markdown patterns quadratic in a line's length.
+PATHOLOGICAL = {
+    "yaml nesting": "---\ntitle: " + "[" * 40000 + "\n---\n" + HEADER,
+    "yaml block nesting": "---\n" + "- " * 30000 + "\n---\n" + HEADER,
+    "infinite relevancy": HEADER + "## Signals\n| name | relevancy |\n|---|---|\n| a | inf |\n| b | 1e400 |\n| c | nan |\n",
+    "origin brackets": "# __T__, " + "[a](" * 100000 + "\n",
+    "closest brackets": HEADER + "## Closest\n* [" + "](" * 100000 + "\n",
+    "header of empty columns": HEADER + "## Signals\n" + "|" * 100000 + "\n|---|\n| a |\n",
+}
+
+
+@pytest.mark.parametrize("case", PATHOLOGICAL)
+def test_pathological_files_parse_quickly(case: str) -> None:
+    start = time.monotonic()
+    result = parse_article(PATHOLOGICAL[case], "content/x.md", "x", TODAY)
+    assert time.monotonic() - start < 2.0
+    assert len(result.problems) < 50
+    assert all(MESSAGE.match(str(p)) for p in result.problems)
+
+
+@pytest.mark.parametrize("summary", [
+    "[" * 50000, "![" * 20000, "<a " * 15000, "[^" * 20000, "<![CDATA[" * 5000, "\\" * 50000,
+    "1. " * 20000, "> " * 25000, "word *em* [link](https://example.org) more. " * 5000,
+])
+def test_pathological_summaries_render_quickly_and_inert(summary: str) -> None:
+    start = time.monotonic()
+    rendered = str(markdown_to_html(summary + "<script>alert(1)</script>"))
+    assert time.monotonic() - start < 2.0
+    assert "<script" not in rendered
+
+
+def test_row_names_that_number_alike_get_distinct_pages() -> None:
+    text = HEADER + "## Signals\n| name |\n|---|\n| Row |\n| Row 2 |\n| Row |\n| row |\n"
+    article = parse_article(text, "content/x.md", "x", TODAY).article
+    assert article is not None
+    slugs = [e.slug for e in article.entries]
+    assert len(set(slugs)) == 4, slugs
