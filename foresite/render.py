@@ -115,7 +115,7 @@ class Renderer:
             Kind=Kind,
             TagKind=TagKind,
             href=href,
-            csp=CONTENT_SECURITY_POLICY,
+            csp=Markup(CONTENT_SECURITY_POLICY),  # a constant of ours: its quotes need no escaping
             base_path=base_path(settings.base_url),
             nav=_navigation(),
             data_url=DATA_URL,

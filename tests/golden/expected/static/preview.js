@@ -1,0 +1,1 @@
+/* golden stand-in */

@@ -1,0 +1,1 @@
+// A stand-in: the golden test compares pages, not the search script.
