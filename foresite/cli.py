@@ -93,7 +93,8 @@ def summary_line(report: BuildReport) -> str:
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(report.pages.items()))
     search = ""
     if report.search:
-        search = f"; search: {report.search.pages} pages indexed, {report.search.bytes / 1e6:.1f} MB"
+        shards = f" in {report.search.shards} shards" if report.search.shards > 1 else ""
+        search = f"; search: {report.search.pages} pages indexed{shards}, {report.search.bytes / 1e6:.1f} MB"
     outcome = "built" if report.written else "nothing written (--strict)"
     drafts = f" ({report.drafts} drafts left out)" if report.drafts else ""
     return (
@@ -114,5 +115,6 @@ def report_figures(report: BuildReport) -> dict[str, object]:
         "errors": len(report.errors),
         "search_pages": report.search.pages if report.search else None,
         "search_bytes": report.search.bytes if report.search else None,
+        "search_shards": report.search.shards if report.search else None,
         "written": report.written,
     }

@@ -28,10 +28,12 @@ from pagefind.service import PagefindService
 BUNDLE = "pagefind"
 MANIFEST = f"{BUNDLE}/shards.json"
 
-SHARD_PAGES = 12_000
-"""Pages per Pagefind run: measured at about 85 KB of memory per page of this
-site, a run peaks near 1 GB, which with the build's own ~0.5 GB keeps the
-whole build under 2 GB. Fewer, larger shards cost the reader fewer bytes."""
+SHARD_PAGES = 10_000
+"""Pages per Pagefind run. Pagefind holds about 92 KB per page of this site
+while indexing (a 12,000-page run peaked at 1.1 GB, the whole build of
+`bench/make_corpus.py 3000` at 1.5 GB); 10,000 keeps a run near 0.9 GB and
+the build well under 2 GB. Fewer, larger shards cost readers fewer bytes:
+each query fetches a piece of index from every shard."""
 
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 """Files of each bundle the site does not use, left out of the output."""

@@ -34,6 +34,7 @@ const RANKING = { termSaturation: 0.6, pageLength: 0.4 };
 
 function start(root) {
   const ui = {
+    root,
     form: root.querySelector(".search-form"),
     input: root.querySelector("#search-q"),
     sortBox: root.querySelector(".search-sort"),
@@ -52,6 +53,7 @@ function start(root) {
   ui.input.value = state.q;
   ui.sort.value = state.sort;
   ui.sortBox.hidden = false;
+  if (state.q) ui.status.textContent = "Searching…";
   ui.filters.open = window.matchMedia("(min-width: 60rem)").matches;
 
   const update = (changes, push) => {
@@ -84,6 +86,9 @@ function start(root) {
     if (toggle) search.toggleFacet(toggle.dataset.facet);
   });
   ui.more.addEventListener("click", () => search.showMore());
+  ui.filters.addEventListener("toggle", () => {
+    if (ui.filters.open) search.updateFacets();
+  });
   window.addEventListener("popstate", () => {
     state = readState(location.search);
     ui.input.value = state.q;
@@ -125,8 +130,6 @@ async function languageInstance(language, paths, baseUrl) {
   const instance = pagefind.createInstance({ basePath: first, baseUrl, excerptLength: 24, ranking: RANKING });
   await instance.init();
   await Promise.all(others.map((path) => instance.mergeIndex(path, { language, baseUrl, ranking: RANKING })));
-  // Loading every filter makes each search return counts per value.
-  await instance.filters();
   return instance;
 }
 
@@ -135,6 +138,18 @@ async function languageInstance(language, paths, baseUrl) {
 class Search {
   constructor(instances) {
     this.instances = instances;
+    this.filtersLoaded = false;
+    this.loading = null;
+  }
+
+  // Every filter of every shard: after this, each search returns counts per
+  // value. It is the largest download of a search (about 20 bytes a page), so
+  // it waits until counts are shown or a sort needs them.
+  loadFilters() {
+    this.loading ||= Promise.all(this.instances.map((instance) => instance.filters())).then(() => {
+      this.filtersLoaded = true;
+    });
+    return this.loading;
   }
 
   async search(term, options) {
@@ -209,12 +224,14 @@ class SearchRun {
 
   async run(state) {
     const generation = ++this.generation;
+    this.ui.root.setAttribute("aria-busy", "true");
     const stale = () => generation !== this.generation;
     let index;
     try {
       index = await this.index;
     } catch (error) {
       this.ui.status.textContent = `Search could not load: ${error.message}.`;
+      this.ui.root.setAttribute("aria-busy", "false");
       return;
     }
     if (stale()) return;
@@ -225,21 +242,53 @@ class SearchRun {
       return;
     }
     const term = state.q || null;
+    const sortKey = SORTS[state.sort];
+    // Sorting walks the values of a filter, so it needs the counts.
+    if (sortKey) await index.loadFilters();
     const found = await index.search(term, { filters });
     if (stale()) return;
-    const counts = await this.facetCounts(index, term, state, found);
-    if (stale()) return;
-    this.order = ordering(index, term, filters, SORTS[state.sort], found);
+    this.order = ordering(index, term, filters, sortKey, found);
     const first = await this.order.take(PAGE_SIZE);
     const items = await Promise.all(first.map((result) => result.data()));
     if (stale()) return;
     this.lastState = state;
-    this.lastCounts = counts;
-    this.renderFacets(state, counts);
     this.ui.results.replaceChildren(...items.map(resultItem));
     this.shown = items.length;
     this.ui.more.hidden = this.shown >= this.order.total;
     this.ui.status.textContent = statusText(state, found, this.order.total);
+    if (!this.order.total && !hasFilters) {
+      // Nothing to narrow down; with filters ticked, the panel stays to untick them.
+      this.ui.filters.hidden = true;
+      this.ui.root.setAttribute("aria-busy", "false");
+      return;
+    }
+    await this.updateFacets();
+  }
+
+  // Facets with counts, once the filter panel is open: a reader on a phone
+  // who never opens it never downloads the filters.
+  async updateFacets() {
+    const generation = this.generation;
+    const state = this.lastState;
+    const index = await this.index;
+    if (!state) return;
+    this.ui.filters.hidden = false;
+    if (!index.filtersLoaded) {
+      if (!this.ui.filters.open) {
+        this.ui.facets.replaceChildren();
+        this.ui.root.setAttribute("aria-busy", "false");
+        return;
+      }
+      this.ui.facets.replaceChildren(el("p", "meta", "Loading filters…"));
+      await index.loadFilters();
+    }
+    const term = state.q || null;
+    const found = await index.search(term, { filters: pagefindFilters(state.filters) });
+    const counts = await this.facetCounts(index, term, state, found);
+    if (generation !== this.generation) return;
+    this.lastCounts = counts;
+    this.renderFacets(state, counts);
+    this.ui.root.setAttribute("aria-busy", "false");
   }
 
   // Counts for a facet with values ticked are those the other facets leave,
@@ -272,16 +321,18 @@ class SearchRun {
 
   toggleFacet(key) {
     this.expanded.has(key) ? this.expanded.delete(key) : this.expanded.add(key);
-    if (this.lastState) this.renderFacets(this.lastState, this.lastCounts, key);
+    if (this.lastCounts) this.renderFacets(this.lastState, this.lastCounts, key);
   }
 
   clear(message) {
+    this.ui.root.setAttribute("aria-busy", "false");
     this.ui.results.replaceChildren();
     this.ui.facets.replaceChildren();
     this.ui.filters.hidden = true;
     this.ui.more.hidden = true;
     this.ui.status.textContent = message;
     this.lastState = null;
+    this.lastCounts = null;
   }
 
   renderFacets(state, counts, focusToggle = null) {
@@ -333,7 +384,9 @@ function facetGroup(key, label, counts, chosen, expanded) {
     Object.assign(box, { type: "checkbox", name: key, value, id, checked: chosen.has(value) });
     const text = el("label", null, value);
     text.htmlFor = id;
-    text.append(" ", el("span", "n", String(counts[value] || 0)));
+    const count = el("span", "n", String(counts[value] || 0));
+    count.append(el("span", "visually-hidden", " results"));
+    text.append(" ", count);
     item.append(box, text);
     list.append(item);
   }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from foresite import search
+from foresite.cli import summary_line
 from foresite.model import Kind
 from foresite.pipeline import build_today, parse_source
 from foresite.read import list_sources, read_source
@@ -150,6 +151,7 @@ def test_build_report_counts_shards_pages_and_bytes(tmp_path: Path, monkeypatch:
     assert report.search.shards >= -(-english // SMALL_SHARDS) + 1
     on_disk = sum(p.stat().st_size for p in (tmp_path / "site" / "pagefind").rglob("*") if p.is_file())
     assert report.search.bytes == on_disk
+    assert f"search: {len(indexed)} pages indexed in {report.search.shards} shards" in summary_line(report)
 
 
 # ------------------------------------------------------------------ in a browser
@@ -203,8 +205,12 @@ def _search_from_header(page: Page, url: str, query: str) -> None:
 
 
 def _wait_for_results(page: Page) -> None:
+    """Until the results and the facets of the last change are shown."""
     # Functions, not strings: the page's CSP forbids eval.
-    page.wait_for_function("() => /^(\\d+ results?|No results)/.test(document.querySelector('#search-status').textContent)")
+    page.wait_for_function(
+        "() => document.querySelector('#search').getAttribute('aria-busy') === 'false'"
+        " && /^(\\d+ results?|No results)/.test(document.querySelector('#search-status').textContent)"
+    )
 
 
 def _hits(page: Page) -> list[dict[str, str]]:
@@ -228,7 +234,7 @@ def _total(page: Page) -> int:
 
 def _facet_counts(page: Page, key: str) -> dict[str, int]:
     return {
-        box.get_attribute("value"): int(box.evaluate("b => b.labels[0].querySelector('.n').textContent"))
+        box.get_attribute("value"): int(box.evaluate("b => b.labels[0].querySelector('.n').firstChild.textContent"))
         for box in page.locator(f"#search-facets input[name={key}]").all()
     }
 
@@ -276,7 +282,8 @@ def test_kind_filter_narrows_results_and_its_counts_add_up(page: Page, scan_url:
     assert len(kinds) > 2 and sum(kinds.values()) == total
     page.get_by_role("checkbox", name=re.compile(r"^Signal")).check()
     page.wait_for_url(re.compile(r"kind=Signal"))
-    page.wait_for_function("n => document.querySelector('#search-status').textContent.startsWith(n + ' ')", arg=kinds["Signal"])
+    _wait_for_results(page)
+    assert _total(page) == kinds["Signal"]
     hits = _show_everything(page)
     assert len(hits) == kinds["Signal"] < total
     assert {hit["kind"] for hit in hits} == {"Signal"}
@@ -354,3 +361,20 @@ def test_hostile_text_found_by_search_stays_text(browser: Browser, tmp_path: Pat
             assert all(href.startswith(url) for href in hrefs), hrefs
     assert not dialogs and tab.title() != "PWNED"
     tab.close()
+
+
+@pytest.mark.browser
+def test_phone_fetches_the_filters_only_when_they_are_opened(browser: Browser, scan_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    tab = context.new_page()
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(f"{scan_url}search/?q=heat")
+    _wait_for_results(tab)
+    assert _total(tab) > 0 and not tab.locator("#search-facets input").count()
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
+    tab.get_by_text("Filter results").click()
+    tab.locator("#search-facets input[name=kind]").first.wait_for()
+    assert [url for url in fetched if url.endswith(".pf_filter")]
+    assert sum(_facet_counts(tab, "kind").values()) == _total(tab)
+    context.close()
