@@ -9,6 +9,7 @@ so charts follow the light and dark themes.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,8 +31,11 @@ class Sparkline:
     """What the chart shows, in words, for its <title>."""
 
 
-def sparkline(counts: Sequence[int], labels: Sequence[str], recent_start: int, width: int = 120, height: int = 28) -> Sparkline:
-    """A line of `counts`, one point per quarter, scaled to its own maximum."""
+@functools.lru_cache(maxsize=4096)
+def sparkline(counts: tuple[int, ...], labels: tuple[str, ...], recent_start: int, width: int = 120, height: int = 28) -> Sparkline:
+    """A line of `counts`, one point per quarter, scaled to its own maximum.
+
+    Cached: most keywords share a handful of shapes (one mention, two…)."""
     top = max(counts, default=0) or 1
     step = (width - 4) / max(1, len(counts) - 1)
     xs = [2 + i * step for i in range(len(counts))] or [2.0]

@@ -75,7 +75,7 @@ def test_relevancy_and_months_match_hand_counts() -> None:
 # ------------------------------------------------------------------ charts
 
 def test_chart_geometry_stays_inside_its_box() -> None:
-    spark = sparkline([0, 3, 1, 7], ["2023 Q1", "2023 Q2", "2023 Q3", "2023 Q4"], 2)
+    spark = sparkline((0, 3, 1, 7), ("2023 Q1", "2023 Q2", "2023 Q3", "2023 Q4"), 2)
     points = [tuple(map(float, p.split(","))) for p in spark.points.split()]
     assert all(0 <= x <= spark.width and 0 <= y <= spark.height for x, y in points)
     assert min(y for _, y in points) == points[3][1] and "0, 3, 1, 7" in spark.summary
