@@ -188,7 +188,7 @@ function ordering(index, term, filters, sortKey, found) {
   const counts = found.filters[sortKey] || {};
   const values = Object.keys(counts)
     .filter((value) => counts[value] > 0)
-    .sort(compareValues(sortKey))
+    .sort(compareValues)
     .reverse();
   const buckets = values.map((value) => ({ [sortKey]: value }));
   const withValue = values.reduce((sum, value) => sum + counts[value], 0);
@@ -404,10 +404,7 @@ function facetGroup(key, label, counts, chosen, expanded) {
 
 function facetOrder(key, counts) {
   if (key === "kind") return (a, b) => kindRank(a) - kindRank(b);
-  if (key === "relevancy" || key === "year") {
-    const order = compareValues(key);
-    return (a, b) => order(b, a);
-  }
+  if (key === "relevancy" || key === "year") return (a, b) => compareValues(b, a);
   return (a, b) => counts[b] - counts[a] || a.localeCompare(b);
 }
 
@@ -416,16 +413,15 @@ function kindRank(kind) {
   return rank < 0 ? KINDS.length : rank;
 }
 
-// Ascending order of a filter's values: numbers as numbers, the rest as text.
-function compareValues(key) {
-  return (a, b) => {
-    const x = Number(a);
-    const y = Number(b);
-    if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
-    if (!Number.isNaN(x)) return 1; // "Undated" below every year
-    if (!Number.isNaN(y)) return -1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  };
+// Ascending order of a filter's values: numbers as numbers, the rest as text
+// ("Undated" sorts below every year).
+function compareValues(a, b) {
+  const x = Number(a);
+  const y = Number(b);
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  if (!Number.isNaN(x)) return 1;
+  if (!Number.isNaN(y)) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function resultItem(data) {
