@@ -13,7 +13,7 @@ from .check import check_content
 from .cli import add_common_options, check_project, project_paths
 from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import SettingsError
-from .incremental import IncrementalBuilder, PreviewSearch, RebuildReport
+from .incremental import SAVED_SEARCH_WAIT, IncrementalBuilder, PreviewSearch, RebuildReport
 from .pipeline import Project, build_today
 from .scaffold import ScaffoldError, create_article, describe
 from .serve import BackgroundJob, PreviewServer, ServeError, is_loopback
@@ -123,6 +123,8 @@ class Preview:
         return report is not None and report.changed
 
     def rebuild_whole(self) -> None:
+        if self.search is not None:
+            self.search.wait_saved(SAVED_SEARCH_WAIT)
         try:
             report = self.builder.rebuild()
         except SettingsError as exc:
