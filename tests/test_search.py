@@ -27,6 +27,8 @@ from tests.hostile import make_hostile
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+    from foresite.pipeline import BuildReport
+
 CONTENT = ROOT / "content"
 SUB_PATH = "/scan/"
 SMALL_SHARDS = 150
@@ -141,15 +143,14 @@ def test_search_leaves_no_working_files_and_no_unused_interfaces(built_site: Pat
     assert list(bundle.glob("*/pagefind.js")), "every bundle keeps the API"
 
 
-def test_build_report_counts_shards_pages_and_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_PAGES", SMALL_SHARDS)
-    report = build_project(CONTENT, tmp_path / "site")
+def test_build_report_counts_shards_pages_and_bytes(scan_build: tuple[Path, BuildReport]) -> None:
+    site, report = scan_build
     assert report.search is not None
-    indexed = _indexed_files(tmp_path / "site")
+    indexed = _indexed_files(site)
     assert report.search.pages == len(indexed)
     english = sum(1 for lang in indexed.values() if lang == "en")
     assert report.search.shards >= -(-english // SMALL_SHARDS) + 1
-    on_disk = sum(p.stat().st_size for p in (tmp_path / "site" / "pagefind").rglob("*") if p.is_file())
+    on_disk = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     assert report.search.bytes == on_disk
     assert f"search: {len(indexed)} pages indexed in {report.search.shards} shards" in summary_line(report)
 
@@ -172,15 +173,20 @@ def french_seed():
 
 
 @pytest.fixture(scope="module")
-def scan_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """content/ built for https://example.github.io/scan/ with small shards,
-    served under /scan/ the way GitHub Pages serves a project site."""
+def scan_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """content/ built for https://example.github.io/scan/ with small shards."""
     output = tmp_path_factory.mktemp("search") / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "SHARD_PAGES", SMALL_SHARDS)
         report = build_project(CONTENT, output, base_url="https://example.github.io/scan/")
     assert report.search is not None and report.search.shards > 2
-    with serve_folder(output, SUB_PATH) as url:
+    return output, report
+
+
+@pytest.fixture(scope="module")
+def scan_url(scan_build: tuple[Path, BuildReport]) -> Iterator[str]:
+    """That build served under /scan/, the way GitHub Pages serves a project site."""
+    with serve_folder(scan_build[0], SUB_PATH) as url:
         yield url
 
 
