@@ -122,6 +122,11 @@ def discard(staging: Path) -> None:
 
 def sweep_stale(output: Path) -> None:
     """Remove staging folders that killed builds left beside the output."""
+    retired = sorted(output.parent.glob(f".{output.name}.old-*"))
+    if retired and not output.exists():
+        # Killed between publish's two renames (no atomic exchange here):
+        # the retired folder is the last whole site; put it back.
+        os.rename(retired[0], output)
     for leftover in output.parent.glob(f".{output.name}.build-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in output.parent.glob(f".{output.name}.old-*"):
