@@ -14,6 +14,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -166,7 +167,27 @@ def test_build_and_check_do_not_touch_content(content: Path, tmp_path: Path, com
     assert manifest(content) == before
 
 
-def test_serve_does_not_touch_content(content: Path, tmp_path: Path) -> None:
+def raw_get(url: str, target: str) -> tuple[bytes, bytes]:
+    """Status line and whole answer to a request sent byte for byte (client
+    libraries would normalise the '..' away)."""
+    found = re.match(r"http://([^:/]+):(\d+)", url)
+    assert found
+    with socket.create_connection((found[1], int(found[2])), timeout=60) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: {found[1]}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0], answer
+
+
+# The preview's own tests (test_serve.py) try '..' in its plain and %-encoded
+# forms; these are the variants they leave out.
+TRAVERSALS = ["/%c0%ae%c0%ae/secret.txt", "/%c0%ae%c0%ae%c0%afsecret.txt", "/%u002e%u002e/secret.txt",
+              "http://127.0.0.1/../secret.txt", "/;/../secret.txt", "/articles/..%00/secret.txt"]
+
+
+def test_serve_does_not_touch_content_nor_answer_outside_its_folder(content: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("SECRET beside the preview folder", encoding="utf-8")
     before = manifest(content)
     process = subprocess.Popen(
         [sys.executable, "build.py", "serve", "--content", str(content), "--output", str(tmp_path / "preview"),
@@ -188,6 +209,10 @@ def test_serve_does_not_touch_content(content: Path, tmp_path: Path) -> None:
                 urllib.request.urlopen(url + path, timeout=60).read()
             except OSError:
                 pass  # a 404 is fine; the point is what the request does to content/
+        for target in TRAVERSALS:
+            status, answer = raw_get(url, target)
+            assert re.match(rb"HTTP/1\.[01] (400|403|404) ", status), (target, status)
+            assert b"SECRET" not in answer, target
     finally:
         process.send_signal(signal.SIGINT)
         try:
