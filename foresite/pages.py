@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .feeds import has_feed
 from .foresight import Foresight, Trajectory
-from .index import ArticleTags, Placed, SiteIndex, by_relevancy, name_key
+from .index import ArticleTags, Placed, SiteIndex, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
@@ -105,6 +105,8 @@ class EntryContext:
     siblings: tuple[Table, ...]
     seen_again: tuple[Placed, ...]
     """The same row in other articles, oldest first."""
+    nearby: tuple[Entry, ...] = ()
+    """The rows of its own table around it, at most NEARBY_ROWS of them."""
     trend: TrendLink | None = None
     """The trend the row belongs to, if any (foresite/trends.py)."""
     related: tuple[RelatedRow, ...] = ()
@@ -211,8 +213,9 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
 def article_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
     """An article's own pages: its page and one per row (the preview renders
     these first after a save)."""
-    yield article_page(article, index, foresight)
-    yield from entry_pages(article, index, foresight)
+    tables = _tables(article)
+    yield article_page(article, index, tables, foresight)
+    yield from entry_pages(article, index, tables, foresight)
 
 
 def _tables(article: Article) -> tuple[Table, ...]:
@@ -223,11 +226,11 @@ def _tables(article: Article) -> tuple[Table, ...]:
     )
 
 
-def article_page(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Page:
+def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None) -> Page:
     context = ArticleContext(
         article=article,
         tags=index.tags_of[article.id],
-        tables=_tables(article),
+        tables=tables,
         closest=tuple((link, index.by_id.get(link.target)) for link in article.closest),
         related=foresight.related_articles(article.id) if foresight else (),
     )
@@ -237,9 +240,12 @@ def article_page(article: Article, index: SiteIndex, foresight: Foresight | None
     )
 
 
-def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
-    tables = _tables(article)
+def entry_pages(
+    article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None
+) -> Iterator[Page]:
     tags = index.tags_of[article.id]
+    rows = {table.kind: table.entries for table in tables}
+    position = {id(e): i for table in tables for i, e in enumerate(table.entries)}
     for entry in article.entries:
         again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()
         context = EntryContext(
@@ -248,6 +254,7 @@ def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None 
             tags=tags,
             siblings=tables,
             seen_again=tuple(p for p in again if p.article.id != article.id),
+            nearby=_nearby(rows[entry.kind], position[id(entry)]),
             trend=foresight.trend_of(article.id, entry) if foresight else None,
             related=foresight.related_rows(article.id, entry) if foresight else (),
         )
@@ -256,6 +263,16 @@ def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None 
             _describe(entry.description or entry.change or entry.name), article.language,
             context, f"{article.path}:{entry.line}", indexed=True,
         )
+
+
+NEARBY_ROWS = 25
+"""Rows of its own table a row's page lists: a table of 5,000 rows must not
+make 5,000 pages of 5,000 links each (gigabytes); the article shows them all."""
+
+
+def _nearby(rows: tuple[Entry, ...], at: int) -> tuple[Entry, ...]:
+    start = max(0, min(at - NEARBY_ROWS // 2, len(rows) - NEARBY_ROWS))
+    return rows[start : start + NEARBY_ROWS]
 
 
 def _pager(count: int, url_of_page) -> Pager:  # noqa: ANN001 - a small callable
@@ -315,7 +332,7 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, foresight: Foresig
         rows = tuple(
             (kind, found)
             for kind in Kind
-            if (found := tuple(sorted((Placed(e, a) for a in chunk for e in a.entries_of(kind)), key=by_relevancy)))
+            if (found := _ranked(index, chunk, kind))
         )
         context = TagContext(tag, chunk, rows, _numbered(pager, number), len(articles), trajectory)
         suffix = f" (page {number})" if number > 1 else ""
@@ -324,6 +341,17 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, foresight: Foresig
             f"{len(articles)} articles on {tag.label}, with their signals, behaviors, issues, technologies and concerns.",
             settings.language, context, f"{tag.kind.value} '{tag.label}'", feed=feed_url(tag) if has_feed(tag, index) else "",
         )
+
+
+def _ranked(index: SiteIndex, articles: tuple[Article, ...], kind: Kind) -> tuple[Placed, ...]:
+    """The rows of `kind` of these articles, ordered as the listings are."""
+    rows = [p for a in articles for p in index.rows_of[a.id].get(kind, ())]
+    rows.sort(key=_rank)
+    return tuple(rows)
+
+
+def _rank(placed: Placed) -> int:
+    return placed.rank
 
 
 def timeline_page(index: SiteIndex, settings: Settings) -> Page:
