@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import load_settings
-from .errors import SettingsError
+from .errors import SettingsError, visible
 from .pipeline import BuildOptions, BuildReport, Project, build
 
 COMMANDS = ("serve", "new", "check")
@@ -82,7 +82,7 @@ def print_report(report: BuildReport, quiet: bool) -> None:
         print(problem, file=sys.stderr)
     if report.errors:
         left_out = sorted({p.path for p in report.errors})
-        print(f"{len(left_out)} file(s) had errors and were left out: {', '.join(left_out)}", file=sys.stderr)
+        print(visible(f"{len(left_out)} file(s) had errors and were left out: {', '.join(left_out)}"), file=sys.stderr)
     print(summary_line(report))
     if not quiet:
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages)

@@ -29,8 +29,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.level.value}: {self.message}"
-        return text.translate(_VISIBLE)
+        return visible(f"{self.path}:{self.line}: {self.level.value}: {self.message}")
 
     @property
     def is_error(self) -> bool:
@@ -43,6 +42,11 @@ def warning(path: str, line: int, message: str) -> Problem:
 
 def error(path: str, line: int, message: str) -> Problem:
     return Problem(path, line, Level.ERROR, message)
+
+
+def visible(text: str) -> str:
+    """`text` on one line, with every control or bidirectional character escaped."""
+    return text.translate(_VISIBLE)
 
 
 class SettingsError(Exception):

@@ -306,3 +306,18 @@ def test_row_names_that_number_alike_get_distinct_pages() -> None:
     assert article is not None
     slugs = [e.slug for e in article.entries]
     assert len(set(slugs)) == 4, slugs
+
+
+def test_file_names_cannot_forge_messages_or_drive_the_terminal(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a\nfake.md:1: error: forged\x1b[31m.md").write_bytes(b"")
+    (content / "b\u202eevil.md").write_bytes(b"\xff")
+    completed = subprocess.run(
+        [sys.executable, "build.py", "--content", str(content), "--output", str(tmp_path / "site"), "--no-search", "-q"],
+        check=False, cwd=ROOT, capture_output=True,
+    )
+    lines = completed.stderr.decode("utf-8").splitlines()
+    assert len(lines) == 3, lines  # two errors and the left-out summary
+    assert all(MESSAGE.match(line) or LEFT_OUT.match(line) for line in lines), lines
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", completed.stderr.decode("utf-8"))
