@@ -101,7 +101,8 @@ function start(root) {
 // ---------------------------------------------------------------- Pagefind
 
 async function loadSearch(bundle) {
-  const response = await fetch(new URL("shards.json", bundle));
+  // Revalidated on each visit: a new build may cut the shards differently.
+  const response = await fetch(new URL("shards.json", bundle), { cache: "no-cache" });
   if (!response.ok) throw new Error(`no search index at ${bundle.pathname}`);
   const shards = (await response.json()).shards;
   if (!shards.length) throw new Error("the search index is empty");
