@@ -84,7 +84,7 @@ def paged(url: str, page: int) -> str:
 
 def output_path(url: str) -> str:
     """The file a page URL is written to, relative to the output folder."""
-    if url.endswith(".html") or url.endswith(".xml") or "." in url.rsplit("/", 1)[-1]:
+    if url.endswith((".html", ".xml")) or "." in url.rsplit("/", 1)[-1]:
         return url
     return f"{url}index.html"
 
