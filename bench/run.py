@@ -28,9 +28,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from hugo_peer import run_hugo_peer  # noqa: E402
-from make_corpus import make_corpus  # noqa: E402
-from measure import dir_size, run_measured  # noqa: E402
+from hugo_peer import run_hugo_peer
+from make_corpus import make_corpus
+from measure import dir_size, run_measured
 
 OUT = HERE / "out"
 HUGO_MEMORY_LIMIT_N = 3000
@@ -59,7 +59,7 @@ def measure_foresite(corpus: Path, n: int) -> dict[str, object]:
         raise RuntimeError(f"foresite build failed ({run.returncode}):\n{run.stderr[-3000:]}")
     figures = json.loads(report.read_text(encoding="utf-8"))
     total_bytes, total_files = dir_size(output)
-    search_bytes, search_files = dir_size(output / "pagefind")
+    search_bytes, _ = dir_size(output / "pagefind")
     pages = sum(figures["pages"].values())
     return {
         "seconds": run.seconds,
@@ -153,7 +153,7 @@ def markdown_row(n: int, ours: dict, peer: dict | None) -> str:
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
     memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))) / 1024 / 1024
-    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split(" ")[0:2] if shutil.which("hugo") else ["no", "hugo"]
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True, check=False).stdout.split(" ")[0:2] if shutil.which("hugo") else ["no", "hugo"]
     return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GB, Python {platform.python_version()}, {' '.join(hugo)}"
 
 

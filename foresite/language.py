@@ -12,35 +12,22 @@ _WORD = re.compile(r"[a-zà-ÿœæ']+")
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "the of and to in is are for on with that this by as from at its be an "
-        "it or was has have their which will can more new how"
-        .split()
+        ["the", "of", "and", "to", "in", "is", "are", "for", "on", "with", "that", "this", "by", "as", "from", "at", "its", "be", "an", "it", "or", "was", "has", "have", "their", "which", "will", "can", "more", "new", "how"]
     ),
     "fr": frozenset(
-        "le la les des du de et en un une est sont pour dans sur avec qui que "
-        "par au aux ce cette ces leur leurs plus ne pas se sa son d' l' vers "
-        "entre face"
-        .split()
+        ["le", "la", "les", "des", "du", "de", "et", "en", "un", "une", "est", "sont", "pour", "dans", "sur", "avec", "qui", "que", "par", "au", "aux", "ce", "cette", "ces", "leur", "leurs", "plus", "ne", "pas", "se", "sa", "son", "d'", "l'", "vers", "entre", "face"]
     ),
     "es": frozenset(
-        "el la los las de del y en un una es son para con que por al lo su sus "
-        "como más pero este esta"
-        .split()
+        ["el", "la", "los", "las", "de", "del", "y", "en", "un", "una", "es", "son", "para", "con", "que", "por", "al", "lo", "su", "sus", "como", "más", "pero", "este", "esta"]
     ),
     "de": frozenset(
-        "der die das und ist sind für mit von den dem ein eine zu im auf nicht "
-        "auch sich wird werden"
-        .split()
+        ["der", "die", "das", "und", "ist", "sind", "für", "mit", "von", "den", "dem", "ein", "eine", "zu", "im", "auf", "nicht", "auch", "sich", "wird", "werden"]
     ),
     "it": frozenset(
-        "il lo la gli le di del della e è sono per con che un una nel nella "
-        "dei delle anche più"
-        .split()
+        ["il", "lo", "la", "gli", "le", "di", "del", "della", "e", "è", "sono", "per", "con", "che", "un", "una", "nel", "nella", "dei", "delle", "anche", "più"]
     ),
     "pt": frozenset(
-        "o a os as de do da dos das e é são para com que um uma em no na não "
-        "mais pelo pela"
-        .split()
+        ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "para", "com", "que", "um", "uma", "em", "no", "na", "não", "mais", "pelo", "pela"]
     ),
 }
 

@@ -275,7 +275,7 @@ def _nearby(rows: tuple[Entry, ...], at: int) -> tuple[Entry, ...]:
     return rows[start : start + NEARBY_ROWS]
 
 
-def _pager(count: int, url_of_page) -> Pager:  # noqa: ANN001 - a small callable
+def _pager(count: int, url_of_page) -> Pager:
     return Pager(1, count, tuple((n, url_of_page(n)) for n in range(1, count + 1)))
 
 

@@ -107,7 +107,7 @@ def build_today() -> datetime.date:
     """Today, or the day SOURCE_DATE_EPOCH names, for reproducible checks."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
     return datetime.date.today()
 
 
@@ -286,7 +286,7 @@ def _render_share(share: int) -> int:
 _MAP_JOB: tuple[object, Sequence[object]] | None = None
 
 
-def _map(function, items: Sequence[object], workers: int) -> list:  # noqa: ANN001
+def _map(function, items: Sequence[object], workers: int) -> list:
     """`function` over `items`, in order, on up to `workers` processes."""
     global _MAP_JOB
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():

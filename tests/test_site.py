@@ -33,7 +33,7 @@ class _Links(html.parser.HTMLParser):
         if tag == "h1":
             self.h1 += 1
         for name in ("href", "src"):
-            if values.get(name) and not (tag == "base"):
+            if values.get(name) and tag != "base":
                 self.targets.append(values[name])
 
 
