@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings
-from .errors import Problem
+from .errors import Problem, errors_in, warnings_in
 from .pipeline import parse_all, parse_path, plan
 from .read import list_sources
 
@@ -25,11 +25,11 @@ class CheckReport:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.is_error)
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if not p.is_error)
+        return warnings_in(self.problems)
 
     @property
     def exit_code(self) -> int:

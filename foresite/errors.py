@@ -58,3 +58,11 @@ def suggest(word: str, choices: tuple[str, ...]) -> str:
     lowered = {c.lower(): c for c in choices}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f"; did you mean '{lowered[match[0]]}'?" if match else ""
+
+
+def errors_in(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p.is_error)
+
+
+def warnings_in(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if not p.is_error)

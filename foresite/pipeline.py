@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .errors import Problem, error
+from .errors import Problem, error, errors_in, warnings_in
 from .foresight import Foresight, build_foresight
 from .index import SiteIndex, build_index
 from .model import Article
@@ -73,11 +73,11 @@ class BuildReport:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.is_error)
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if not p.is_error)
+        return warnings_in(self.problems)
 
     @property
     def seconds(self) -> float:
