@@ -33,7 +33,7 @@ from .read import SourceFile, display_path, list_sources, read_source
 from .render import Renderer, asset_versions
 from .search import IndexedPage, SearchStats, build_search_index
 from .urls import output_path
-from .write import copy_tree, discard, find_collisions, new_staging, publish, sweep_stale, write_file
+from .write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
 
 PARALLEL_THRESHOLD = 400
 """Below this many pages, starting worker processes costs more than it saves."""
@@ -166,16 +166,7 @@ def plan_site(articles: Sequence[Article], settings: Settings) -> SitePlan:
         pages = [*plan_pages(index, settings, foresight), *foresight_pages(index, settings, foresight)]
     finally:
         gc.unfreeze()
-    collisions = find_collisions((output_path(p.url), p.source) for p in pages)
-    if collisions:
-        taken: set[str] = set()
-        unique = []
-        for page in pages:
-            key = output_path(page.url).casefold()
-            if key not in taken:
-                taken.add(key)
-                unique.append(page)
-        pages = unique
+    pages, collisions = drop_collisions((output_path(p.url), p.source, p) for p in pages)
     return SitePlan(index, foresight, pages, [*index.problems, *collisions])
 
 

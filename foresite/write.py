@@ -14,8 +14,11 @@ import secrets
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from .errors import Problem, error
+
+T = TypeVar("T")
 
 _RENAME_EXCHANGE = 2  # from linux/fs.h
 
@@ -60,18 +63,22 @@ def write_file(root: Path, relpath: str, data: bytes, *, only_if_changed: bool) 
     return True
 
 
-def find_collisions(paths: Iterable[tuple[str, str]]) -> list[Problem]:
-    """Pages that would share a file, even on a case-insensitive disk."""
+def drop_collisions(items: Iterable[tuple[str, str, T]]) -> tuple[list[T], list[Problem]]:
+    """Of (output path, source, item), the items that each have a file to
+    themselves, even on a case-insensitive disk, and an error per item left
+    out naming the source that has the file already."""
     seen: dict[str, str] = {}
+    kept: list[T] = []
     problems = []
-    for relpath, source in paths:
+    for relpath, source, item in items:
         key = relpath.casefold()
         if key in seen:
             problems.append(error(source.rsplit(":", 1)[0] if ":" in source else source, _line(source),
                                   f"would write {relpath}, which {seen[key]} writes already; left out"))
         else:
             seen[key] = source
-    return problems
+            kept.append(item)
+    return kept, problems
 
 
 def _line(source: str) -> int:
