@@ -43,11 +43,11 @@ from .index import build_index
 from .model import Article
 from .pages import Page, article_pages
 from .parse import ParseResult
-from .pipeline import Project, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
+from .pipeline import Project, SearchDocs, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
 from .publish import site_files
 from .read import display_path, list_sources, stamp_of
 from .render import Renderer, asset_versions
-from .search import BUNDLE, IndexedPage, Shard, update_search_index
+from .search import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
 from .serve import BackgroundJob
 from .urls import output_path
 from .write import copy_tree, remove_files, write_file
@@ -220,7 +220,9 @@ class IncrementalBuilder:
         everything = snapshot.setup != state.setup
         renderer = self._renderer(snapshot.setup, snapshot.settings)
         changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p]
-        written = render_pages(changed_pages, renderer, output, self.workers, only_if_changed=True)
+        docs = search_docs(output)
+        written = render_pages(changed_pages, renderer, output, self.workers, only_if_changed=True,
+                               docs=_flat_docs(docs, changed_pages))
         outputs = {output_path(p.url) for p in site.pages}
         if everything:
             written += copy_tree(self.project.static, output, "static/", only_if_changed=True)
@@ -230,8 +232,10 @@ class IncrementalBuilder:
             outputs.add(relpath)
         gone = sorted(state.outputs - outputs) if state.plan is not None else _strays(output, outputs)
         remove_files(output, gone)
+        gone_indexed = {output_path(p.url) for p in state.pages.values() if p.indexed} & set(gone)
+        remove_docs(docs, gone_indexed)
         state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
-        state.search_changed |= {output_path(p.url) for p in state.pages.values() if p.indexed} & set(gone)
+        state.search_changed |= gone_indexed
         new_index_problems = [p for p in site.problems if p not in state.index_problems]
         state.pages = {p.url: p for p in site.pages}
         state.outputs = frozenset(outputs)
@@ -288,10 +292,8 @@ class IncrementalBuilder:
                 for page in article_pages(index.by_id[article.id], index, state.plan.foresight)
             ]
             changed = [p for p in pages if state.pages.get(p.url) != p]
-            written = sum(
-                write_file(self.project.output, output_path(p.url), state.renderer.render(p), only_if_changed=True)
-                for p in changed
-            )
+            written = render_pages(changed, state.renderer, self.project.output, 1, only_if_changed=True,
+                                   docs=_flat_docs(search_docs(self.project.output), changed))
             state.pages.update((p.url, p) for p in changed)
             # So that the next whole rebuild removes them if they are gone by then.
             state.outputs |= {output_path(p.url) for p in changed}
@@ -374,6 +376,19 @@ class IncrementalBuilder:
         if self.state.renderer is not None and setup == self.state.setup:
             return self.state.renderer
         return Renderer(self.project.templates, settings, asset_versions(self.project.static))
+
+
+def search_docs(output: Path) -> Path:
+    """Where the preview keeps the search documents of the pages in `output`:
+    beside it, so that they are never served."""
+    return output.parent / f".{output.name}.search"
+
+
+def _flat_docs(folder: Path, pages: list[Page]) -> SearchDocs:
+    """The preview keeps every search document in one folder (see
+    search.update_search_index)."""
+    paths = (output_path(p.url) for p in pages if p.indexed)
+    return SearchDocs(folder, {path: doc_name(path) for path in paths})
 
 
 def _article_of(cached: CachedFile | None) -> Article | None:
@@ -474,7 +489,9 @@ class PreviewSearch:
             whole_pending, saved = self._whole_pending, self._saved_requested
         start = time.perf_counter()
         try:
-            self._shards, stats = update_search_index(self.site, pages, changed, self._shards, self.shard_pages)
+            self._shards, stats = update_search_index(
+                self.site, search_docs(self.site), pages, changed, self._shards, self.shard_pages
+            )
         except BaseException:
             # Such as a page removed by a rebuild while it was being indexed:
             # the next update does these pages again.

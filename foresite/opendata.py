@@ -240,8 +240,11 @@ def _object_schema(fields: tuple[Field, ...]) -> dict[str, object]:
 
 
 def schema_json(settings: Settings) -> bytes:
-    return _json_bytes(schema(settings))
+    return (json.dumps(schema(settings), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _json_bytes(document: object) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # One record per line: compact (a fifth smaller than indented at 3,000
+    # articles), yet a diff or `head` still shows records one by one.
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace(',{"id":', ',\n{"id":').replace('[{"id":', '[\n{"id":') + "\n").encode("utf-8")

@@ -33,10 +33,16 @@ class Page:
     context: object
     source: str
     """What made the page, for messages about two pages on one path."""
-    indexed: bool = False
-    """Whether the search index takes the page."""
+    search_group: str = ""
+    """The id of the article whose search shard takes the page; empty for
+    pages the search index leaves out. An article and its rows share one."""
     feed: str = ""
     """Site URL of the Atom feed that follows this page, if any."""
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the search index takes the page."""
+        return bool(self.search_group)
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], 
     )
     return Page(
         article_url(article), "article.html", article.title, _describe(article.summary),
-        article.language, context, article.path, indexed=True,
+        article.language, context, article.path, search_group=article.id,
     )
 
 
@@ -261,7 +267,7 @@ def entry_pages(
         yield Page(
             entry_url(entry), "entry.html", f"{entry.kind.label}: {entry.name}",
             _describe(entry.description or entry.change or entry.name), article.language,
-            context, f"{article.path}:{entry.line}", indexed=True,
+            context, f"{article.path}:{entry.line}", search_group=article.id,
         )
 
 

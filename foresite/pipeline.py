@@ -13,9 +13,10 @@ import datetime
 import gc
 import multiprocessing
 import os
+import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +32,12 @@ from .parse import ParseResult, decode, parse_article
 from .publish import site_files
 from .read import SourceFile, display_path, list_sources, read_source
 from .render import Renderer, asset_versions
-from .search import IndexedPage, SearchStats, build_search_index
+from .search import IndexedPage, SearchStats, build_search_index, plan_shards, shard_doc_paths
 from .urls import output_path
 from .write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
+
+SEARCH_DOCS = ".search-docs"
+"""Folder of the staging site where search documents wait for Pagefind."""
 
 PARALLEL_THRESHOLD = 400
 """Below this many pages, starting worker processes costs more than it saves."""
@@ -171,9 +175,9 @@ def plan_site(articles: Sequence[Article], settings: Settings) -> SitePlan:
 
 
 def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:
-    """The pages the search index takes, oldest first: plans list articles
-    newest first, and shards are cut from the oldest end."""
-    return [IndexedPage(output_path(p.url), p.language) for p in reversed(pages) if p.indexed]
+    """The pages the search index takes, oldest first (plans list articles
+    newest first), so that each shard's pages come in a stable order."""
+    return [IndexedPage(output_path(p.url), p.language, p.search_group) for p in reversed(pages) if p.indexed]
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -193,14 +197,19 @@ def build(options: BuildOptions) -> BuildReport:
         return _report(index, drafts, Counter(), problems, clock, None, written=False, strict=True)
     sweep_stale(project.output)
     staging = new_staging(project.output)
+    # Search documents are written beside the pages, inside the staging
+    # folder, one folder per shard, and gone before it is published.
+    shards = plan_shards(search_pages(pages)) if options.search else ()
+    docs = SearchDocs(staging / SEARCH_DOCS, shard_doc_paths(shards)) if options.search else None
     try:
         with clock.stage("render"):
             renderer = Renderer(project.templates, settings, asset_versions(project.static))
-            render_pages(pages, renderer, staging, options.workers, only_if_changed=False)
+            render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs)
         stats = None
-        if options.search:
+        if docs is not None:
             with clock.stage("search"):
-                stats = build_search_index(staging, search_pages(pages))
+                stats = build_search_index(staging, docs.folder, shards, workers=options.workers)
+                shutil.rmtree(docs.folder)
         with clock.stage("write"):
             copy_tree(project.static, staging, "static/", only_if_changed=False)
             for relpath, data in site_files(index, pages, settings):
@@ -244,16 +253,27 @@ def _problem_order(problem: Problem) -> tuple[str, int, str]:
 
 # Worker processes are forked with the job in this global, so that nothing
 # big is pickled: each worker renders every n-th page and writes it itself.
-_JOB: tuple[Sequence[Page], Renderer, Path, int, bool] | None = None
+_JOB: tuple[Sequence[Page], Renderer, Path, SearchDocs | None, int, bool] | None = None
+
+
+@dataclass(frozen=True)
+class SearchDocs:
+    """Where render_pages writes the search documents of indexed pages."""
+
+    folder: Path
+    paths: Mapping[str, str]
+    """Document path in `folder`, by the page's output path."""
 
 
 def render_pages(
-    pages: Sequence[Page], renderer: Renderer, root: Path, workers: int, *, only_if_changed: bool
+    pages: Sequence[Page], renderer: Renderer, root: Path, workers: int, *, only_if_changed: bool,
+    docs: SearchDocs | None = None,
 ) -> int:
-    """Render and write `pages`; returns how many files changed."""
+    """Render and write `pages`, and the search documents of those `docs`
+    places; returns how many pages changed."""
     global _JOB
     workers = max(1, workers) if len(pages) >= PARALLEL_THRESHOLD and _can_fork() else 1
-    _JOB = (pages, renderer, root, workers, only_if_changed)
+    _JOB = (pages, renderer, root, docs, workers, only_if_changed)
     try:
         if workers == 1:
             return _render_share(0)
@@ -267,10 +287,13 @@ def render_pages(
 
 def _render_share(share: int) -> int:
     assert _JOB is not None
-    pages, renderer, root, workers, only_if_changed = _JOB
+    pages, renderer, root, docs, workers, only_if_changed = _JOB
     changed = 0
     for page in pages[share::workers]:
-        changed += write_file(root, output_path(page.url), renderer.render(page), only_if_changed=only_if_changed)
+        path = output_path(page.url)
+        changed += write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
+        if docs is not None and path in docs.paths:
+            write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
     return changed
 
 

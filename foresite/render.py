@@ -24,7 +24,9 @@ from .config import Settings
 from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import Page
 from .text import is_markdown_affordable
-from .urls import DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, relative, safe_external_url, trends_url, url_of
+from .urls import (
+    DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, link_scope, relative, safe_external_url, trends_url, url_of,
+)
 
 _ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -38,6 +40,11 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
+
+SEARCH_DOCUMENT = "search_doc.html"
+
+FRAGMENT_CACHE = 50_000
+"""Cached fragments a renderer keeps; past this it starts over."""
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -115,6 +122,7 @@ class Renderer:
             Kind=Kind,
             TagKind=TagKind,
             href=href,
+            url_of=url_of,
             csp=Markup(CONTENT_SECURITY_POLICY),  # a constant of ours: its quotes need no escaping
             base_path=base_path(settings.base_url),
             nav=_navigation(),
@@ -133,9 +141,31 @@ class Renderer:
         self.env.globals["asset"] = jinja2.pass_context(
             lambda context, name: relative(context["page"].url, assets[name])
         )
+        self.env.globals["cached"] = self._cached
+        self._fragments: dict[tuple[object, ...], str] = {}
+
+    @jinja2.pass_context
+    def _cached(self, context: jinja2.runtime.Context, *key: object, caller: jinja2.runtime.Macro) -> str:
+        """`{% call cached(name, *inputs) %}…{% endcall %}`: the block rendered
+        once per link scope (urls.link_scope) and inputs, then reused. For
+        what thousands of pages repeat: head, header, footer, tag lists. A
+        cached block must depend on nothing but its inputs and the page's
+        scope, and must not link to the page itself."""
+        full = (link_scope(context["page"].url), *key)
+        fragment = self._fragments.get(full)
+        if fragment is None:
+            if len(self._fragments) >= FRAGMENT_CACHE:
+                self._fragments.clear()
+            fragment = self._fragments[full] = caller()
+        return fragment
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
+        return template.render(page=page, ctx=page.context).encode("utf-8")
+
+    def render_search(self, page: Page) -> bytes:
+        """The page's search document (see foresite/search.py)."""
+        template = self.env.get_template(SEARCH_DOCUMENT)
         return template.render(page=page, ctx=page.context).encode("utf-8")
 
 

@@ -1,45 +1,57 @@
-"""The search stage: Pagefind indexes of the written site, in shards.
+"""The search stage: Pagefind indexes, in shards, of the pages' search documents.
 
-Pagefind's Python service answers about ten requests a second, so pages are
-never sent one by one: each shard is one `add_directory` call, and what a
-result shows comes from `data-pagefind-*` attributes in the templates.
+Pagefind does not read the published pages. For each page it indexes, the
+render stage writes a *search document* (templates/search_doc.html): the
+page's text, filters and result metadata, and nothing a reader navigates by.
+Pagefind parses a sixth of the bytes, and published pages carry no search
+markup. Documents live in one flat folder, named by a hash of their page's
+path; each document names its page's URL in its `url` metadata.
 
-Pagefind holds every page of a run in memory (4.4 GB for the 54,000 indexed
-pages of `bench/make_corpus.py 3000`), so pages are indexed in shards of at
-most `SHARD_PAGES`, one language per shard, each into its own bundle under
-`pagefind/`. `pagefind/shards.json` lists them; static/search.js merges them
-in the browser so one query covers all.
+Pages are cut into shards, one Pagefind bundle each under `pagefind/`,
+listed in `pagefind/shards.json`; static/search.js merges them in the
+browser so that one query covers all. Pagefind holds about 86 KB per page
+while it indexes, so a shard is kept near `SHARD_PAGES`. A page's shard is
+a hash of its article: an article and its rows share one, and a new or
+edited article changes that shard alone, until the language outgrows its
+shard count. Each shard is one run of the bundled Pagefind binary (its
+Python service answers about ten requests a second, and a run on a folder
+is what it is built for).
 """
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
 import json
+import math
 import os
+import queue
 import shutil
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+import subprocess
+import tempfile
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.index import IndexConfig
-from pagefind.service import PagefindService
+from pagefind.service import get_executable
 
 BUNDLE = "pagefind"
 MANIFEST = f"{BUNDLE}/shards.json"
 
-SHARD_PAGES = 10_000
-"""Pages per Pagefind run. Pagefind holds about 92 KB per page of this site
-while indexing (a 12,000-page run peaked at 1.1 GB, the whole build of
-`bench/make_corpus.py 3000` at 1.5 GB); 10,000 keeps a run near 0.9 GB and
-the build well under 2 GB. Fewer, larger shards cost readers fewer bytes:
-each query fetches a piece of index from every shard."""
+SHARD_PAGES = 8_000
+"""Most pages per shard. Pagefind holds about 86 KB per page while indexing:
+8,000 keeps a run near 0.7 GB, and the build of `bench/make_corpus.py 3000`
+under 1.25 GB. Fewer, larger shards cost readers fewer requests: each query
+fetches a piece of index from every shard."""
+
+FILL = 0.85
+"""Shards are planned this full on average, so that the hash's uneven cut
+leaves every shard under `SHARD_PAGES`."""
 
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 """Files of each bundle the site does not use, left out of the output."""
-
-_MIRROR = ".search-shard"
-"""Folder inside the site where a shard's pages are linked for one run."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class IndexedPage:
     path: str
     """Its file, relative to the site folder."""
     language: str
+    group: str
+    """The article it belongs to: pages of one group share a shard."""
 
 
 @dataclass(frozen=True)
@@ -68,107 +82,155 @@ class SearchStats:
     shards: int = 1
 
 
-def plan_shards(pages: Sequence[IndexedPage], size: int = SHARD_PAGES) -> tuple[Shard, ...]:
-    """Pages, oldest first, cut per language into runs of at most `size`.
+def doc_name(path: str) -> str:
+    """The search document's file name for the page written at `path`."""
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:20] + ".html"
 
-    Cutting from the oldest end means a new article changes only the newest
-    shard of its language; the older bundles keep their bytes and their
-    place in readers' caches."""
-    by_language: dict[str, list[str]] = {}
+
+def plan_shards(pages: Sequence[IndexedPage], size: int | None = None) -> tuple[Shard, ...]:
+    """Pages cut per language into as many shards as `size` asks for, each
+    page in the shard its group's hash picks; paths keep their given order."""
+    by_language: dict[str, list[IndexedPage]] = {}
     for page in pages:
-        by_language.setdefault(page.language.lower(), []).append(page.path)
-    return tuple(
-        Shard(f"{language}-{number}", language, tuple(paths[start : start + size]))
-        for language, paths in sorted(by_language.items())
-        for number, start in enumerate(range(0, len(paths), size))
-    )
+        by_language.setdefault(page.language.lower(), []).append(page)
+    shards = []
+    for language, members in sorted(by_language.items()):
+        count = max(1, math.ceil(len(members) / ((size or SHARD_PAGES) * FILL)))
+        buckets: list[list[str]] = [[] for _ in range(count)]
+        for page in members:
+            buckets[zlib.crc32(page.group.encode("utf-8")) % count].append(page.path)
+        shards.extend(Shard(f"{language}-{n}", language, tuple(paths)) for n, paths in enumerate(buckets) if paths)
+    return tuple(shards)
 
 
-def build_search_index(site: Path, pages: Sequence[IndexedPage], size: int | None = None) -> SearchStats:
-    """Index `pages` of `site` into pagefind/<shard>/ and list the shards."""
-    shards = plan_shards(pages, size or SHARD_PAGES)
-    entries = []
-    for shard in shards:
-        with _mirror(site, shard.paths) as folder:
-            asyncio.run(_index(folder, site / BUNDLE / shard.name))
-        _drop_unused(site / BUNDLE / shard.name)
-        entries.append(_manifest_entry(site, shard))
-    manifest = {"shards": entries}
-    (site / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-    (site / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    bundle = site / BUNDLE
-    size_on_disk = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    return SearchStats(pages=sum(e["pages"] for e in entries), bytes=size_on_disk, shards=len(shards))
+def shard_doc_paths(shards: Sequence[Shard]) -> dict[str, str]:
+    """Where a full build writes each page's search document: in a folder
+    per shard, so that each folder is one Pagefind run as it stands."""
+    return {path: f"{shard.name}/{doc_name(path)}" for shard in shards for path in shard.paths}
 
 
-WRITE_TIMEOUT = 30.0
-"""Seconds to wait for Pagefind to finish writing a bundle it said was written."""
+def build_search_index(site: Path, docs: Path, shards: Sequence[Shard], *, workers: int = 1) -> SearchStats:
+    """Index each shard's documents, docs/<shard>/ (see `shard_doc_paths`),
+    into site/pagefind/<shard>/, `workers` shards at a time."""
+    _index_shards(site, shards, lambda shard: nullcontext(docs / shard.name), workers)
+    entries = _write_manifest(site, shards)
+    size_on_disk = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
+    return SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=size_on_disk, shards=len(shards))
 
 
-async def _index(folder: Path, output: Path) -> None:
-    # One service per shard: its memory goes back to the system when it exits.
-    # Not `async with PagefindIndex(...)`: leaving that block writes the
-    # bundle and stops Pagefind at once, but Pagefind answers before its
-    # writes are done, and pagefind-entry.json was left empty for good in
-    # about one run in ten on a busy machine. So write, wait until the
-    # bundle is whole, then stop.
-    service = await PagefindService().launch()
+def update_search_index(
+    site: Path,
+    docs: Path,
+    pages: Sequence[IndexedPage],
+    changed: Collection[str],
+    previous: Sequence[Shard],
+    size: int | None = None,
+    workers: int = 1,
+) -> tuple[tuple[Shard, ...], SearchStats]:
+    """The preview's update: re-index only the shards whose pages differ from
+    `previous` or include a page of `changed`, and drop the bundles of shards
+    that are gone. Documents are in one folder, named by `doc_name` (shards
+    change as pages come and go). Returns the shards, for the next update."""
+    shards = plan_shards(pages, size)
+    before = {shard.name: shard for shard in previous}
+    touched = set(changed)
+    stale = [
+        shard for shard in shards
+        if before.get(shard.name) != shard
+        or not touched.isdisjoint(shard.paths)
+        or not (site / BUNDLE / shard.name / "pagefind-entry.json").is_file()
+    ]
+    _index_shards(site, stale, lambda shard: _shard_folder(docs, shard.paths), workers)
+    entries = _write_manifest(site, shards)
+    # Only once the manifest no longer names them, so no reader asks for them.
+    for name in sorted(set(before) - {shard.name for shard in shards}):
+        shutil.rmtree(site / BUNDLE / name, ignore_errors=True)
+    return shards, SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=0, shards=len(shards))
+
+
+def remove_docs(docs: Path, paths: Iterable[str]) -> None:
+    """Forget the search documents of pages that are gone."""
+    for path in paths:
+        (docs / doc_name(path)).unlink(missing_ok=True)
+
+
+def _index_shards(
+    site: Path, shards: Sequence[Shard], folder_of: Callable[[Shard], AbstractContextManager[Path]], workers: int
+) -> None:
+    """Pagefind on each shard, `workers` runs at a time, each on a processor
+    of its own. Pinned, a run is faster alone too: unpinned, Pagefind's
+    threads create the bundle's thousands of files at once and queue on the
+    folder's lock (measured on 4,900 pages: 4.5 s unpinned, 3.2 s pinned to
+    one core, and two pinned runs side by side in 3.3 s)."""
+    if not shards:
+        return
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    workers = max(1, min(workers, len(shards)))
+    processors: queue.Queue[int | None] = queue.Queue()
+    for n in range(workers):
+        processors.put(cpus[n % len(cpus)] if cpus and shutil.which("taskset") else None)
+
+    def index(shard: Shard) -> None:
+        cpu = processors.get()
+        try:
+            with folder_of(shard) as folder:
+                run_pagefind(folder, site / BUNDLE / shard.name, cpu)
+        finally:
+            processors.put(cpu)
+
+    with ThreadPoolExecutor(workers) as pool:
+        for done in [pool.submit(index, shard) for shard in shards]:
+            done.result()
+
+
+def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
+    """One run of the Pagefind binary, on processor `cpu` if given: the
+    pages of `folder` into `bundle`, which is replaced only once the new one
+    is whole (the preview's readers keep searching the old one meanwhile)."""
+    executable = get_executable()
+    if executable is None:
+        raise RuntimeError("the Pagefind binary is missing: pip install 'pagefind[bin]'")
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{bundle.name}.", dir=bundle.parent))
+    command = [str(executable), "--site", str(folder.resolve()), "--output-path", str(fresh.resolve()), "--quiet"]
+    if cpu is not None:
+        command = ["taskset", "--cpu-list", str(cpu), *command]
     try:
-        index = await service.create_index(IndexConfig(output_path=str(output.resolve())))
-        await index.add_directory(str(folder))
-        old_entry = _stamp(output / "pagefind-entry.json")
-        await index.write_files()
-        await _written(output, old_entry)
+        # No PAGEFIND_* settings from the environment, and no configuration
+        # file from the working folder: the index is the build's alone.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+        if run.returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
+            raise RuntimeError(f"Pagefind failed on {folder} ({run.returncode}): {(run.stderr or run.stdout)[-2000:]}")
+        _drop_unused(fresh)
+        retired = bundle.with_name(f".{bundle.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if bundle.exists():
+            os.rename(bundle, retired)
+        os.rename(fresh, bundle)
+        shutil.rmtree(retired, ignore_errors=True)
     finally:
-        await service.close()
-
-
-async def _written(output: Path, old_entry: tuple[int, int] | None) -> None:
-    """Return once pagefind-entry.json is a new one that parses, and no file
-    of the bundle has changed for two looks in a row."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WRITE_TIMEOUT
-    before: dict[str, int] | None = None
-    while loop.time() < deadline:
-        now = {p.as_posix(): p.stat().st_size for p in output.rglob("*") if p.is_file()}
-        entry = output / "pagefind-entry.json"
-        if now == before and _stamp(entry) != old_entry and _entry_parses(output):
-            return
-        before = now
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"Pagefind did not finish writing {output} within {WRITE_TIMEOUT:.0f} s")
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-def _entry_parses(output: Path) -> bool:
-    try:
-        json.loads((output / "pagefind-entry.json").read_bytes())
-    except (OSError, ValueError):
-        return False
-    return True
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 @contextmanager
-def _mirror(site: Path, paths: Sequence[str]) -> Iterator[Path]:
-    """A folder of hard links to `paths` of `site`, at the same relative
-    places, so that Pagefind's result URLs are the site's own."""
-    folder = site / _MIRROR
-    shutil.rmtree(folder, ignore_errors=True)
+def _shard_folder(docs: Path, paths: Sequence[str]) -> Iterator[Path]:
+    """A folder holding hard links to the documents of `paths` alone."""
+    folder = Path(tempfile.mkdtemp(prefix=".shard-", dir=docs.parent))
     try:
-        for relpath in paths:
-            target = folder / relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(site / relpath, target)
+        for path in paths:
+            name = doc_name(path)
+            _link_or_copy(docs / name, folder / name)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def _drop_unused(bundle: Path) -> None:
@@ -178,11 +240,11 @@ def _drop_unused(bundle: Path) -> None:
             path.unlink()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
+def _write_manifest(site: Path, shards: Sequence[Shard]) -> list[dict[str, object]]:
+    entries = [_manifest_entry(site, shard) for shard in shards]
+    (site / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+    (site / MANIFEST).write_text(json.dumps({"shards": entries}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return entries
 
 
 def _manifest_entry(site: Path, shard: Shard) -> dict[str, object]:
@@ -194,33 +256,3 @@ def _manifest_entry(site: Path, shard: Shard) -> dict[str, object]:
         "language": shard.language,
         "pages": sum(int(language["page_count"]) for language in languages.values()),
     }
-
-
-
-def update_search_index(
-    site: Path,
-    pages: Sequence[IndexedPage],
-    changed: Collection[str],
-    previous: Sequence[Shard],
-    size: int = SHARD_PAGES,
-) -> tuple[tuple[Shard, ...], SearchStats]:
-    """The preview's update: re-index only the shards whose pages differ from
-    `previous` or include a page of `changed`, and drop the bundles of shards
-    that are gone. Returns the shards, for the next update."""
-    shards = plan_shards(pages, size)
-    before = {shard.name: shard for shard in previous}
-    touched = set(changed)
-    for shard in shards:
-        bundle = site / BUNDLE / shard.name
-        if before.get(shard.name) == shard and touched.isdisjoint(shard.paths) and (bundle / "pagefind-entry.json").is_file():
-            continue
-        with _mirror(site, shard.paths) as folder:
-            asyncio.run(_index(folder, bundle))
-    entries = [_manifest_entry(site, shard) for shard in shards]
-    (site / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-    (site / MANIFEST).write_text(json.dumps({"shards": entries}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    # Only once the manifest no longer names them, so no reader asks for them.
-    for name in sorted(set(before) - {shard.name for shard in shards}):
-        shutil.rmtree(site / BUNDLE / name, ignore_errors=True)
-    stats = SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=0, shards=len(shards))
-    return shards, stats

@@ -113,6 +113,15 @@ def relative(from_url: str, to_url: str) -> str:
     return link or "./"
 
 
+def link_scope(url: str) -> str:
+    """Pages of one scope link alike to every page outside their own folders:
+    a page at depth one is its own scope; deeper, it shares its parent's
+    folder with its siblings ('signals/a/' and 'signals/b/' both link
+    '../../keywords/k/' and '../c/'). What a cached fragment may reuse."""
+    parts = [p for p in url.split("/") if p]
+    return "/".join(parts[:-1]) + "/*" if len(parts) > 1 else url
+
+
 def absolute(base_url: str, url: str) -> str:
     """`url` under the site's base URL, for canonical links, feeds and sitemaps."""
     return base_url.rstrip("/") + "/" + url if base_url else "/" + url

@@ -117,7 +117,7 @@ async function loadSearch(bundle) {
   const instances = await Promise.all(
     [...languages].map(([language, paths]) => languageInstance(language, paths, baseUrl)),
   );
-  return new Search(instances);
+  return new Search(instances, new URL("../", bundle));
 }
 
 // One Pagefind instance per language, with that language's WebAssembly: its
@@ -137,8 +137,9 @@ async function languageInstance(language, paths, baseUrl) {
 // Every language's instance searched at once, merged as Pagefind merges
 // bundles: results by score, counts added up.
 class Search {
-  constructor(instances) {
+  constructor(instances, root) {
     this.instances = instances;
+    this.root = root;
     this.filtersLoaded = false;
     this.loading = null;
   }
@@ -151,6 +152,16 @@ class Search {
       this.filtersLoaded = true;
     });
     return this.loading;
+  }
+
+  // A result's data, its URLs made the page's own. Pagefind indexes search
+  // documents, not the pages (foresite/search.py), so the page's and its
+  // article's URLs come as metadata, relative to the site's root.
+  async data(result) {
+    const data = await result.data();
+    const meta = data.meta || {};
+    const onSite = (path) => (path ? new URL(path, this.root).pathname : null);
+    return { ...data, url: onSite(meta.page_url) || data.url, articleUrl: onSite(meta.article_url) };
   }
 
   async search(term, options) {
@@ -250,7 +261,7 @@ class SearchRun {
     if (stale()) return;
     this.order = ordering(index, term, filters, sortKey, found);
     const first = await this.order.take(PAGE_SIZE);
-    const items = await Promise.all(first.map((result) => result.data()));
+    const items = await Promise.all(first.map((result) => index.data(result)));
     if (stale()) return;
     this.lastState = state;
     this.ui.results.replaceChildren(...items.map(resultItem));
@@ -309,8 +320,9 @@ class SearchRun {
 
   async showMore() {
     const generation = this.generation;
+    const index = await this.index;
     const next = await this.order.take(this.shown + PAGE_SIZE);
-    const items = await Promise.all(next.slice(this.shown).map((result) => result.data()));
+    const items = await Promise.all(next.slice(this.shown).map((result) => index.data(result)));
     if (generation !== this.generation || !items.length) return;
     const added = items.map(resultItem);
     this.ui.results.append(...added);
@@ -445,21 +457,14 @@ function resultItem(data) {
   const excerpt = el("p", "excerpt");
   excerpt.append(excerptNodes(data.excerpt || ""));
   item.append(line, heading, excerpt);
-  const articleUrl = meta.article_url && sameSiteUrl(meta.article_url, data.url);
-  if (meta.article && articleUrl) {
+  if (meta.article && data.articleUrl) {
     const from = el("p", "from", "From ");
     const articleLink = el("a", null, meta.article);
-    articleLink.href = articleUrl;
+    articleLink.href = data.articleUrl;
     from.append(articleLink);
     item.append(from);
   }
   return item;
-}
-
-// The source article's link is relative to the row's page.
-function sameSiteUrl(href, pageUrl) {
-  const url = new URL(href, new URL(pageUrl, location.href));
-  return url.origin === location.origin ? url.pathname : null;
 }
 
 // Pagefind's excerpt is text with < and > escaped and <mark> around hits;

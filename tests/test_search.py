@@ -6,6 +6,7 @@ page, all under a sub-path and across several merged shards."""
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import shutil
@@ -20,7 +21,7 @@ from foresite.cli import summary_line
 from foresite.model import Kind
 from foresite.pipeline import build_today, parse_source
 from foresite.read import list_sources, read_source
-from foresite.search import IndexedPage, Shard, plan_shards
+from foresite.search import IndexedPage, plan_shards
 from tests.conftest import ROOT, build_project, serve_folder
 from tests.hostile import make_hostile
 
@@ -38,61 +39,99 @@ English shards, so that merging and sorting across shards are exercised."""
 
 # ------------------------------------------------------------------ shards
 
-def _pages(*languages: str) -> list[IndexedPage]:
-    return [IndexedPage(f"p{n}/index.html", language) for n, language in enumerate(languages)]
+def _pages(languages: str, pages_per_article: int = 1) -> list[IndexedPage]:
+    """Pages of articles a0, a1, …, one language letter per article."""
+    return [
+        IndexedPage(f"a{n}/p{k}/index.html", {"e": "en", "f": "fr", "F": "FR"}[letter], f"a{n}")
+        for n, letter in enumerate(languages)
+        for k in range(pages_per_article)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("languages", "size", "expected"),
+    ("languages", "per_article", "size", "shards"),
     [
-        (("en",) * 5, 2, [("en-0", 2), ("en-1", 2), ("en-2", 1)]),
-        (("en",) * 4, 4, [("en-0", 4)]),
-        (("en", "fr", "en", "FR", "en"), 2, [("en-0", 2), ("en-1", 1), ("fr-0", 2)]),
-        ((), 3, []),
+        ("e" * 5, 1, 100, {"en": 1}),
+        ("e" * 300, 3, 100, {"en": 11}),  # 900 pages at 85 a shard
+        ("efeFe" * 40, 2, 100, {"en": 3, "fr": 2}),  # 'FR' counts as 'fr'
+        ("", 1, 3, {}),
     ],
 )
-def test_plan_shards_cuts_each_language_into_runs(languages: tuple[str, ...], size: int, expected: list) -> None:
-    shards = plan_shards(_pages(*languages), size)
-    assert [(s.name, len(s.paths)) for s in shards] == expected
-    assert all(s.name.startswith(s.language + "-") for s in shards)
+def test_plan_shards_cuts_each_language_into_enough_shards(languages: str, per_article: int, size: int, shards: dict) -> None:
+    pages = _pages(languages, per_article)
+    planned = plan_shards(pages, size)
+    found: dict[str, int] = {}
+    for shard in planned:
+        assert shard.name.startswith(shard.language + "-")
+        found[shard.language] = found.get(shard.language, 0) + 1
+    assert found == shards
+    # Every page in exactly one shard, of its own language.
+    placed = [path for shard in planned for path in shard.paths]
+    assert sorted(placed) == sorted(p.path for p in pages)
+    language_of = {p.path: p.language.lower() for p in pages}
+    assert all(language_of[path] == shard.language for shard in planned for path in shard.paths)
 
 
-def test_plan_shards_keeps_older_shards_when_newer_pages_arrive() -> None:
-    before = plan_shards(_pages(*["en"] * 7), 3)
-    after = plan_shards([*_pages(*["en"] * 7), IndexedPage("new/index.html", "en")], 3)
-    assert after[:2] == before[:2]
-    assert after[2] == Shard("en-2", "en", ("p6/index.html", "new/index.html"))
+def test_an_article_and_its_rows_share_a_shard_and_no_shard_overflows() -> None:
+    # The shape of bench/make_corpus.py 3000: about 18 indexed pages an article.
+    pages = _pages("e" * 3000, 18)
+    planned = plan_shards(pages)
+    shard_of = {path: shard.name for shard in planned for path in shard.paths}
+    for n in range(3000):
+        assert len({shard_of[f"a{n}/p{k}/index.html"] for k in range(18)}) == 1
+    assert max(len(shard.paths) for shard in planned) <= search.SHARD_PAGES
+
+
+def test_a_new_article_changes_only_its_own_shard() -> None:
+    before = plan_shards(_pages("e" * 200, 3), 100)
+    after = plan_shards([*_pages("e" * 200, 3), IndexedPage("new/index.html", "en", "new-article")], 100)
+    changed = [b.name for b, a in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1
+    (shard,) = [a for a in after if a.name == changed[0]]
+    assert shard.paths[-1] == "new/index.html"
 
 
 # ------------------------------------------------------------------ the built site
 
-def _indexed_files(site: Path) -> dict[str, str]:
-    """Every written page that asks to be indexed, with its <html lang>."""
+def _indexable_pages(site: Path) -> dict[str, str]:
+    """Every article and row page written, by site URL, with its <html lang>."""
+    folders = {"articles", *(kind.plural for kind in Kind)}
     found = {}
     for path in sorted(site.rglob("index.html")):
-        text = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" in text:
-            found[path.relative_to(site).as_posix()] = re.search(r'<html lang="([^"]+)"', text).group(1)
+        parts = path.relative_to(site).parts
+        if len(parts) == 3 and parts[0] in folders and parts[1] != "page":
+            text = path.read_text(encoding="utf-8")
+            found[f"{parts[0]}/{parts[1]}/"] = re.search(r'<html lang="([^"]+)"', text).group(1)
     return found
 
 
-def test_only_articles_and_rows_are_marked_for_the_index(built_site: Path) -> None:
-    indexed = _indexed_files(built_site)
-    folders = {"articles", *(kind.plural for kind in Kind)}
-    assert indexed
-    for relpath in indexed:
-        parts = relpath.split("/")
-        assert len(parts) == 3 and parts[0] in folders and parts[1] != "page", relpath
-    # Listings of the same folders, home, tags and search stay out.
-    assert "articles/index.html" not in indexed and "signals/index.html" not in indexed
-    assert "index.html" not in indexed and "search/index.html" not in indexed
+def _records(site: Path) -> dict[str, dict]:
+    """What Pagefind stored of each indexed page (its text, meta and
+    filters), by the page's site URL: the fragment files are gzip of a
+    signature and JSON."""
+    records = {}
+    for path in (site / search.BUNDLE).glob("*/fragment/*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["meta"]["page_url"]] = record
+    return records
+
+
+def test_every_article_and_row_page_is_indexed_and_nothing_else(built_site: Path) -> None:
+    records = _records(built_site)
+    pages = _indexable_pages(built_site)
+    assert pages and set(records) == set(pages)
+    for url, record in records.items():
+        assert record["meta"]["language"] == pages[url]
+    # Published pages carry no search markup: Pagefind reads search documents.
+    for path in built_site.rglob("*.html"):
+        assert "data-pagefind" not in path.read_text(encoding="utf-8"), path
 
 
 def test_manifest_counts_every_indexed_page_once_per_language(built_site: Path) -> None:
     manifest = json.loads((built_site / search.MANIFEST).read_text(encoding="utf-8"))
-    indexed = _indexed_files(built_site)
     expected: dict[str, int] = {}
-    for language in indexed.values():
+    for language in _indexable_pages(built_site).values():
         expected[language.lower()] = expected.get(language.lower(), 0) + 1
     found: dict[str, int] = {}
     for shard in manifest["shards"]:
@@ -103,33 +142,25 @@ def test_manifest_counts_every_indexed_page_once_per_language(built_site: Path) 
     assert "fr" in found, "content/ holds French articles"
 
 
-def _records(site: Path) -> dict[str, dict]:
-    """What Pagefind stored of each indexed page (its text, meta and
-    filters), by URL: the fragment files are gzip of a signature and JSON."""
-    records = {}
-    for path in (site / search.BUNDLE).glob("*/fragment/*.pf_fragment"):
-        data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[len(b"pagefind_dcd") :])
-        records[record["url"]] = record
-    return records
-
-
 def test_index_holds_each_page_main_content_and_its_facets(built_site: Path) -> None:
     records = _records(built_site)
-    assert len(records) == len(_indexed_files(built_site))
-    rows = {url: r for url, r in records.items() if not url.startswith("/articles/")}
-    articles = {url: r for url, r in records.items() if url.startswith("/articles/")}
+    rows = {url: r for url, r in records.items() if not url.startswith("articles/")}
+    articles = {url: r for url, r in records.items() if url.startswith("articles/")}
     assert rows and articles
     for url, record in records.items():
         text = record["content"]
         # Navigation, sibling lists and "seen again" lists would drown results.
-        for left_out in ("Also in this article", "Seen again", "Closest articles", "Skip to content"):
+        for left_out in ("Also in this article", "Seen again", "Closest articles", "Skip to content", "Cite this"):
             assert left_out not in text, (url, left_out)
         assert len(record["filters"]["kind"]) == 1 and len(record["filters"]["year"]) == 1
         assert record["meta"]["title"]
-    for record in rows.values():
+        page = (built_site / url / "index.html").read_text(encoding="utf-8")
+        assert f"<h1>{record['meta']['title']}</h1>" in html.unescape(page), "the result's title is the page's"
+    for url, record in rows.items():
         assert record["meta"]["kind"] == record["filters"]["kind"][0] != "Article"
-        assert record["meta"]["article"] and record["meta"]["article_url"].startswith("../../articles/")
+        article_url = record["meta"]["article_url"]
+        assert article_url in articles, url
+        assert f'href="../../{article_url}"' in (built_site / url / "index.html").read_text(encoding="utf-8")
         if "relevancy" in record["meta"]:
             assert record["filters"]["relevancy"] == [record["meta"]["relevancy"]]
     # Labels and values of field lists stay separate words.
@@ -137,7 +168,8 @@ def test_index_holds_each_page_main_content_and_its_facets(built_site: Path) -> 
 
 
 def test_search_leaves_no_working_files_and_no_unused_interfaces(built_site: Path) -> None:
-    assert not (built_site / ".search-shard").exists()
+    assert not [p for p in built_site.rglob(".*") if p.name != ".nojekyll"]
+    assert not list(built_site.parent.glob(f".{built_site.name}.*"))
     bundle = built_site / search.BUNDLE
     assert not [p for p in bundle.rglob("pagefind-ui.*")]
     assert list(bundle.glob("*/pagefind.js")), "every bundle keeps the API"
@@ -146,7 +178,7 @@ def test_search_leaves_no_working_files_and_no_unused_interfaces(built_site: Pat
 def test_build_report_counts_shards_pages_and_bytes(scan_build: tuple[Path, BuildReport]) -> None:
     site, report = scan_build
     assert report.search is not None
-    indexed = _indexed_files(site)
+    indexed = _indexable_pages(site)
     assert report.search.pages == len(indexed)
     english = sum(1 for lang in indexed.values() if lang == "en")
     assert report.search.shards >= -(-english // SMALL_SHARDS) + 1
