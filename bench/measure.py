@@ -20,11 +20,18 @@ from pathlib import Path
 
 SAMPLE_INTERVAL = 0.02
 
-SETTLE_SECONDS = 60.0
-"""Quiet time before a measured command. Measured on this benchmark's 2-core
-VM (ext4, mounted with discard): a build started 15 s after deleting the
-previous 1 GB site spent 36 s in the kernel creating files, against 8-10 s
-after 60 s. Each side of the comparison gets the same quiet start."""
+SETTLE_SECONDS = 10.0
+"""Quiet time before a measured command, once the files earlier steps wrote
+are flushed: each side of the comparison starts on an idle disk."""
+
+AFTER_DELETING_SECONDS = 330.0
+"""Wait after deleting earlier outputs. For five minutes after an inode is
+freed, ext4 will not hand it out again, and checks every candidate it skips
+(`recently_deleted` in fs/ext4/ialloc.c): measured here, a build started
+right after deleting the previous 200,000-file site spent 36 s of kernel time
+creating files, against 8-10 s on a disk with no recent deletions. The
+benchmark deletes nothing between measured steps, and waits this long after
+clearing what an earlier run left."""
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -22,6 +22,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,12 +31,29 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from hugo_peer import run_hugo_peer
 from make_corpus import make_corpus
-from measure import dir_size, run_measured
+from measure import AFTER_DELETING_SECONDS, dir_size, run_measured
 
 OUT = HERE / "out"
 HUGO_MEMORY_LIMIT_N = 3000
 """Above this N, Hugo + Pagefind need more memory than a 24 GB machine has
 (measured: ~10 GB at 3,000); run them only with --hugo-all."""
+
+
+OUTPUTS = ("site-*", "hugo-*", "edit-*")
+"""What a run writes besides corpora: all of it is deleted when the run ends
+(and before, if an interrupted run left some), never between measured steps."""
+
+
+def clear_outputs(wait: bool) -> None:
+    """Delete the outputs of earlier runs; then, if asked and anything went,
+    wait out ext4's reluctance to reuse freed inodes (see measure.py)."""
+    gone = [path for pattern in OUTPUTS for path in OUT.glob(pattern)]
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True)
+    if gone and wait:
+        print(f"deleted {len(gone)} earlier outputs; waiting {AFTER_DELETING_SECONDS:.0f} s for the disk", flush=True)
+        os.sync()
+        time.sleep(AFTER_DELETING_SECONDS)
 
 
 def corpus_for(n: int) -> Path:
@@ -50,7 +68,6 @@ def corpus_for(n: int) -> Path:
 def measure_foresite(corpus: Path, n: int) -> dict[str, object]:
     output = OUT / f"site-{n}"
     report = OUT / f"report-{n}.json"
-    shutil.rmtree(output, ignore_errors=True)
     run = run_measured(
         [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "-q", "--report-json", str(report)],
         cwd=ROOT,
@@ -86,7 +103,6 @@ def measure_edit(corpus: Path, n: int) -> dict[str, float] | None:
     except ImportError:
         return None
     work = OUT / f"edit-{n}"
-    shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(corpus, work / "content")
     html_seconds, search_seconds = time_one_edit(work / "content", work / "site")
     return {"html_seconds": html_seconds, "search_seconds": search_seconds}
@@ -166,18 +182,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
+    clear_outputs(wait=True)
     rows = []
     for n in args.sizes:
         corpus = corpus_for(n)
-        ours = measure_foresite(corpus, n)
+        # The peer first: the foresite build deletes its search documents at
+        # the end, and ext4 would make the next five minutes' file creation
+        # slower for whoever comes after (see measure.AFTER_DELETING_SECONDS).
         peer = None
         if not args.no_hugo and shutil.which("hugo") and (n <= HUGO_MEMORY_LIMIT_N or args.hugo_all):
             peer = run_hugo_peer(corpus, OUT / f"hugo-{n}")
-            shutil.rmtree(OUT / f"hugo-{n}", ignore_errors=True)
+        ours = measure_foresite(corpus, n)
         print_side_by_side(n, ours, peer)
         (OUT / f"results-{n}.json").write_text(json.dumps({"foresite": ours, "peer": peer}, indent=1), encoding="utf-8")
         rows.append(markdown_row(n, ours, peer))
-        shutil.rmtree(OUT / f"site-{n}", ignore_errors=True)
+    clear_outputs(wait=False)
     if args.markdown:
         print(f"\nMeasured on {machine()}.\n")
         print("| articles | pages | foresite time | peak memory | site size | bytes/page | edit: HTML / search | Hugo + Pagefind time | their peak memory | their size |")
