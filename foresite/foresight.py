@@ -18,7 +18,7 @@ from .index import SiteIndex
 from .insights import Insights, build_insights
 from .model import Entry, Kind, Tag
 from .momentum import Momentum, Timeline, build_timeline, momentum_of, tag_momentum
-from .related import Related, RelatedArticle, RelatedRow, build_related
+from .related import JobMap, Related, RelatedArticle, RelatedRow, build_related
 from .trends import Trend, TrendLink, Trends, build_trends
 
 
@@ -66,20 +66,22 @@ def trajectory(momentum: Momentum, timeline: Timeline) -> Trajectory:
     return Trajectory(momentum, spark, timeline.window)
 
 
-def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
+def build_foresight(index: SiteIndex, settings: Settings, map_jobs: JobMap | None = None) -> Foresight:
+    """Everything computed across articles; `map_jobs` may run the related
+    items' independent jobs side by side (see related.build_related)."""
     # This makes about a million small objects beside a large index; the
     # cyclic collector would rescan the whole index many times over (half the
     # time, at 3,000 articles), and nothing here makes cycles.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _build(index, settings)
+        return _build(index, settings, map_jobs)
     finally:
         if paused:
             gc.enable()
 
 
-def _build(index: SiteIndex, settings: Settings) -> Foresight:
+def _build(index: SiteIndex, settings: Settings, map_jobs: JobMap | None) -> Foresight:
     timeline = build_timeline(index.articles, settings.momentum)
     trends = build_trends(index, settings.trends)
     trend_trajectories = {
@@ -91,7 +93,7 @@ def _build(index: SiteIndex, settings: Settings) -> Foresight:
         trends=trends,
         trend_trajectories=trend_trajectories,
         tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
-        related=build_related(index, trends, settings.related),
+        related=build_related(index, trends, settings.related, *([map_jobs] if map_jobs else [])),
         insights=build_insights(index, settings.insights),
     )
 

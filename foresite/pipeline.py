@@ -1,10 +1,12 @@
 """The build, stage by stage; the order is written down here and only here.
 
-    read → parse → index → plan pages → render → search index → publish
+    read → parse → index → plan pages → render → write → search index → publish
 
 Cross-links need every article, so indexing waits for all parsing; the
-search index reads the written HTML, so it comes after rendering; the new
-site replaces the old one only once all of it exists.
+search index reads the search documents the render stage writes, so it
+comes after rendering, and after everything else that needs the site's
+model, which is let go before Pagefind takes its memory; the new site
+replaces the old one only once all of it exists.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from functools import partial
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,18 +153,22 @@ class SitePlan:
     problems: list[Problem]
 
 
-def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, list[Page], list[Problem]]:
+def plan(articles: Sequence[Article], settings: Settings, workers: int = 1) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan; pages that would collide on disk are left out."""
-    site = plan_site(articles, settings)
+    site = plan_site(articles, settings, workers)
     return site.index, site.pages, site.problems
 
 
-def plan_site(articles: Sequence[Article], settings: Settings) -> SitePlan:
-    """`plan`, keeping what it computed on the way (the preview reuses it)."""
+def plan_site(articles: Sequence[Article], settings: Settings, workers: int = 1) -> SitePlan:
+    """`plan`, keeping what it computed on the way (the preview reuses it,
+    planning in one process: it forks nothing from its threads)."""
     index = build_index(articles)
     # Trends, momentum, related items and insights need every article, and
     # the pages above show them, so they come between indexing and planning.
-    foresight = build_foresight(index, settings)
+    # Related items are six large, independent jobs: worth a process each
+    # once there are enough articles to repay the fork.
+    spread = workers if len(articles) >= PARALLEL_THRESHOLD else 1
+    foresight = build_foresight(index, settings, lambda job, jobs: _map(job, jobs, spread, min_items=2))
     # The index and foresight are done growing; frozen, they are not rescanned
     # by every collection the page plan's many small objects trigger (a
     # second at 3,000 articles).
@@ -191,10 +198,10 @@ def build(options: BuildOptions) -> BuildReport:
         results = _map(lambda s: parse_source(s, today), sources, options.workers)
         articles, drafts, problems = parse_all(results)
     with clock.stage("index"):
-        index, pages, index_problems = plan(articles, settings)
+        index, pages, index_problems = plan(articles, settings, options.workers)
         problems = sorted([*problems, *index_problems], key=_problem_order)
     if options.strict and problems:
-        return _report(index, drafts, Counter(), problems, clock, None, written=False, strict=True)
+        return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
     sweep_stale(project.output)
     staging = new_staging(project.output)
     # Search documents are written beside the pages, inside the staging
@@ -205,25 +212,29 @@ def build(options: BuildOptions) -> BuildReport:
         with clock.stage("render"):
             renderer = Renderer(project.templates, settings, asset_versions(project.static))
             render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs)
-        stats = None
-        if docs is not None:
-            with clock.stage("search"):
-                stats = build_search_index(staging, docs.folder, shards, workers=options.workers)
-                shutil.rmtree(docs.folder)
         with clock.stage("write"):
             copy_tree(project.static, staging, "static/", only_if_changed=False)
             for relpath, data in site_files(index, pages, settings):
                 write_file(staging, relpath, data, only_if_changed=False)
+        counts = Counter(page.template.removesuffix(".html") for page in pages)
+        report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
+        # Pagefind needs memory, the model no longer: let it go first.
+        del sources, results, articles, index, pages, renderer
+        gc.collect()
+        stats = None
+        if docs is not None:
+            with clock.stage("search"):
+                stats = build_search_index(staging, docs.folder, shards, workers=options.workers)
+        with clock.stage("publish"):
             publish(staging, project.output)
     except BaseException:
         discard(staging)
         raise
-    counts = Counter(page.template.removesuffix(".html") for page in pages)
-    return _report(index, drafts, counts, problems, clock, stats, written=True, strict=options.strict)
+    return report(stats)
 
 
 def _report(
-    index: SiteIndex,
+    articles: int,
     drafts: list[Article],
     counts: Counter[str],
     problems: list[Problem],
@@ -234,7 +245,7 @@ def _report(
     strict: bool,
 ) -> BuildReport:
     return BuildReport(
-        articles=len(index.articles),
+        articles=articles,
         drafts=len(drafts),
         pages=counts,
         problems=tuple(problems),
@@ -300,28 +311,25 @@ def _render_share(share: int) -> int:
 _MAP_JOB: tuple[object, Sequence[object]] | None = None
 
 
-def _map(function, items: Sequence[object], workers: int) -> list:
-    """`function` over `items`, in order, on up to `workers` processes."""
+def _map(function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD) -> list:
+    """`function` over `items`, in order, on up to `workers` processes when
+    there are `min_items` at least (a few large jobs are worth it too)."""
     global _MAP_JOB
-    if workers <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
+    if workers <= 1 or len(items) < max(2, min_items) or not _can_fork():
         return [function(item) for item in items]
     _MAP_JOB = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_map_share, [(i, workers) for i in range(workers)])
+            # Handed out in chunks as workers free up: jobs of unequal size balance.
+            return pool.map(_map_one, range(len(items)), chunksize=max(1, len(items) // (workers * 8)))
     finally:
         _MAP_JOB = None
-    merged: list = [None] * len(items)
-    for share, (start, step) in zip(shares, [(i, workers) for i in range(workers)]):
-        merged[start::step] = share
-    return merged
 
 
-def _map_share(share: tuple[int, int]) -> list:
+def _map_one(i: int) -> object:
     assert _MAP_JOB is not None
     function, items = _MAP_JOB
-    start, step = share
-    return [function(item) for item in items[start::step]]  # type: ignore[operator]
+    return function(items[i])  # type: ignore[operator]
 
 
 def _can_fork() -> bool:

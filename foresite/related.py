@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import RelatedSettings
@@ -167,19 +167,31 @@ _Found = list[list[tuple[int, Relation]]]
 """For each item of a job, its related items (index, why), best first."""
 
 
-def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings) -> Related:
-    """Related articles, and related rows for each kind of row."""
+JobMap = Callable[[Callable[[Kind | None], _Found], Sequence[Kind | None]], list[_Found]]
+"""Runs the function on each job, in order, and returns the results: the
+build hands in one that spreads the jobs over processes."""
+
+
+def _one_by_one(function: Callable[[Kind | None], _Found], jobs: Sequence[Kind | None]) -> list[_Found]:
+    return [function(job) for job in jobs]
+
+
+def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap = _one_by_one) -> Related:
+    """Related articles, and related rows for each kind of row: six
+    independent jobs, which `map_jobs` may run side by side."""
     if settings.count == 0:
         return Related({}, {})
+    jobs: list[Kind | None] = [None, *Kind]
+    found = dict(zip(jobs, map_jobs(lambda job: _job(job, index, trends, settings), jobs), strict=True))
     articles = index.articles
     by_article = {
         articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
-        for i, near in enumerate(_job(None, index, trends, settings))
+        for i, near in enumerate(found[None])
     }
     rows: dict[tuple[str, Kind, str], tuple[RelatedRow, ...]] = {}
     for kind in Kind:
         placed = index.entries[kind]
-        for i, near in enumerate(_job(kind, index, trends, settings)):
+        for i, near in enumerate(found[kind]):
             rows[row_key(placed[i])] = tuple(RelatedRow(placed[j], why) for j, why in near)
     return Related(by_article, rows)
 

@@ -31,7 +31,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,8 +111,10 @@ def shard_doc_paths(shards: Sequence[Shard]) -> dict[str, str]:
 
 def build_search_index(site: Path, docs: Path, shards: Sequence[Shard], *, workers: int = 1) -> SearchStats:
     """Index each shard's documents, docs/<shard>/ (see `shard_doc_paths`),
-    into site/pagefind/<shard>/, `workers` shards at a time."""
-    _index_shards(site, shards, lambda shard: nullcontext(docs / shard.name), workers)
+    into site/pagefind/<shard>/, `workers` shards at a time; `docs` is
+    deleted as it is used up."""
+    _index_shards(site, shards, lambda shard: _used_up(docs / shard.name), workers)
+    shutil.rmtree(docs, ignore_errors=True)
     entries = _write_manifest(site, shards)
     size_on_disk = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=size_on_disk, shards=len(shards))
@@ -211,6 +213,15 @@ def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+@contextmanager
+def _used_up(folder: Path) -> Iterator[Path]:
+    """`folder`, deleted once used (while other shards are still indexed)."""
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
