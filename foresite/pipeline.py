@@ -11,6 +11,8 @@ replaces the old one only once all of it exists.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime
 import gc
 import multiprocessing
@@ -218,9 +220,11 @@ def build(options: BuildOptions) -> BuildReport:
                 write_file(staging, relpath, data, only_if_changed=False)
         counts = Counter(page.template.removesuffix(".html") for page in pages)
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
-        # Pagefind needs memory, the model no longer: let it go first.
+        # Pagefind needs memory, the model no longer: let it go first, and
+        # give the freed heap back to the system.
         del sources, results, articles, index, pages, renderer
         gc.collect()
+        _return_free_memory()
         stats = None
         if docs is not None:
             with clock.stage("search"):
@@ -330,6 +334,14 @@ def _map_one(i: int) -> object:
     assert _MAP_JOB is not None
     function, items = _MAP_JOB
     return function(items[i])  # type: ignore[operator]
+
+
+def _return_free_memory() -> None:
+    """glibc keeps freed memory for reuse; malloc_trim hands it back."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _can_fork() -> bool:

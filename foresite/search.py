@@ -40,10 +40,11 @@ from pagefind.service import get_executable
 BUNDLE = "pagefind"
 MANIFEST = f"{BUNDLE}/shards.json"
 
-SHARD_PAGES = 8_000
-"""Most pages per shard. Pagefind holds about 86 KB per page while indexing:
-8,000 keeps a run near 0.7 GB, and the build of `bench/make_corpus.py 3000`
-under 1.25 GB. Fewer, larger shards cost readers fewer requests: each query
+SHARD_PAGES = 6_000
+"""Most pages per shard. Pagefind holds 70-86 KB per page while indexing,
+and two runs go side by side on two cores: shards of about 5,100 pages keep
+the two near 0.75 GB, and the build of `bench/make_corpus.py 3000` near
+1.15 GB. Fewer, larger shards would cost readers fewer requests: each query
 fetches a piece of index from every shard."""
 
 FILL = 0.85
