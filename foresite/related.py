@@ -70,6 +70,31 @@ class Relation:
         """Everything shared, tags first, for the one-line reason."""
         return (*self.keywords, *self.themes, *self.words)
 
+    @property
+    def reason(self) -> str:
+        """The one-line reason a page shows: 'shares: a, b; words: c · 3 months apart'."""
+        parts = []
+        if self.keywords or self.themes:
+            parts.append("shares: " + ", ".join((*self.keywords, *self.themes)))
+        if self.words:
+            parts.append("words: " + ", ".join(self.words))
+        reason = "; ".join(parts)
+        if self.days_apart is not None:
+            reason += " · " + apart(self.days_apart)
+        return reason
+
+
+def apart(days: int) -> str:
+    """How far apart two dates are, in the unit a reader would use."""
+    if days == 0:
+        return "same day"
+    if days < 60:
+        return f"{days} day{'' if days == 1 else 's'} apart"
+    # Halves round up, as a reader rounds (Python's round() goes to even).
+    if days < 730:
+        return f"{math.floor(days / 30.4 + 0.5)} months apart"
+    return f"{math.floor(days / 365.25 * 10 + 0.5) / 10} years apart"
+
 
 @dataclass(frozen=True)
 class RelatedArticle:
