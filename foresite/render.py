@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from .cite import citation, json_ld
 from .config import Settings
 from .model import Article, Entry, Kind, Tag, TagKind
-from .pages import Page
+from .pages import FIELDS, Page
 from .text import is_markdown_affordable
 from .urls import (
     DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, link_scope, relative, safe_external_url, trends_url, url_of,
@@ -123,6 +123,7 @@ class Renderer:
             TagKind=TagKind,
             href=href,
             url_of=url_of,
+            fields=FIELDS,
             csp=Markup(CONTENT_SECURITY_POLICY),  # a constant of ours: its quotes need no escaping
             base_path=base_path(settings.base_url),
             nav=_navigation(),

@@ -57,7 +57,8 @@ def safe_slug(text: str, max_length: int = 60) -> str:
     return slug
 
 
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+_SAFE_ID = re.compile(r"^(?=.{1,80}$)[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+"""Lower-case words joined by single dashes or underscores, as slugs are."""
 
 
 def article_slug(article_id: str) -> str:
