@@ -72,6 +72,17 @@ def markdown_to_html(text: str) -> Markup:
     return Markup(clean)
 
 
+_BADGES = {v: Markup(f'<span class="rel rel{v}" title="Relevancy {v} of 5">{v}</span>') for v in range(1, 6)}
+
+
+def relevancy_badge(value: int | None) -> Markup:
+    """A row's relevancy as a badge; a function, not a macro: tag pages and
+    listings show one per row, tens of thousands of times in a build."""
+    if not value:
+        return Markup("")
+    return _BADGES.get(value) or Markup('<span class="rel rel{0}" title="Relevancy {0} of 5">{0}</span>').format(value)
+
+
 def plain_paragraphs(text: str) -> Markup:
     """Text shown as it was written, escaped, one <p> per paragraph."""
     paragraphs = (p.strip() for p in _BLANK_LINE.split(text))
@@ -123,6 +134,7 @@ class Renderer:
             TagKind=TagKind,
             href=href,
             url_of=url_of,
+            relevancy=relevancy_badge,
             fields=FIELDS,
             csp=Markup(CONTENT_SECURITY_POLICY),  # a constant of ours: its quotes need no escaping
             base_path=base_path(settings.base_url),

@@ -8,6 +8,7 @@ only used where a link must be absolute (canonical, feeds, sitemap).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import urlsplit
 
@@ -33,11 +34,21 @@ def entry_key(entry: Entry) -> str:
     """The row's id among its kind: the last part of its URL, also its id in the open data."""
     # Derived from the row's own name and its article's id only, so that
     # adding or removing other articles never moves it.
-    return f"{entry.slug}-{article_token(entry.article_id)}"
+    return _row_key(entry.slug, entry.article_id)
+
+
+def _row_key(slug: str, article_id: str) -> str:
+    return f"{slug}-{article_token(article_id)}"
 
 
 def entry_url(entry: Entry) -> str:
-    return f"{entry.kind.plural}/{entry_key(entry)}/"
+    return _entry_url(entry.kind, entry.slug, entry.article_id)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _entry_url(kind: Kind, slug: str, article_id: str) -> str:
+    # Cached: tag pages and listings ask for every row's URL, a million times in a build.
+    return f"{kind.plural}/{_row_key(slug, article_id)}/"
 
 
 def tag_url(tag: Tag, page: int = 1) -> str:
@@ -99,8 +110,7 @@ def url_of(target: Article | Entry | Tag) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """Link from the page at `from_url` to `to_url`, both site-relative."""
-    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    from_parts = [p for p in from_dir.split("/") if p]
+    from_parts = _folder_parts(from_url)
     to_parts = to_url.split("/")
     common = 0
     while (
@@ -111,6 +121,13 @@ def relative(from_url: str, to_url: str) -> str:
         common += 1
     link = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
     return link or "./"
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_parts(url: str) -> tuple[str, ...]:
+    """The folders of the page at `url`: a page links to dozens of others."""
+    folder = url if url.endswith("/") or not url else posixpath.dirname(url) + "/"
+    return tuple(p for p in folder.split("/") if p)
 
 
 def link_scope(url: str) -> str:
