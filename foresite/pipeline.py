@@ -17,13 +17,12 @@ import datetime
 import gc
 import multiprocessing
 import os
-import shutil
 import time
 from collections import Counter
-from functools import partial
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .config import Settings

@@ -25,7 +25,16 @@ from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import FIELDS, Page
 from .text import is_markdown_affordable
 from .urls import (
-    DATA_URL, INSIGHTS_URL, absolute, base_path, feed_url, link_scope, relative, safe_external_url, trends_url, url_of,
+    DATA_URL,
+    INSIGHTS_URL,
+    absolute,
+    base_path,
+    feed_url,
+    link_scope,
+    relative,
+    safe_external_url,
+    trends_url,
+    url_of,
 )
 
 _ALLOWED_TAGS = {

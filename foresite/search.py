@@ -4,8 +4,10 @@ Pagefind does not read the published pages. For each page it indexes, the
 render stage writes a *search document* (templates/search_doc.html): the
 page's text, filters and result metadata, and nothing a reader navigates by.
 Pagefind parses a sixth of the bytes, and published pages carry no search
-markup. Documents live in one flat folder, named by a hash of their page's
-path; each document names its page's URL in its `url` metadata.
+markup. A document is named by a hash of its page's path (`doc_name`) and
+names its page's URL in its `page_url` metadata. A full build writes them in
+a folder per shard (`shard_doc_paths`); the preview keeps them in one folder
+and links a shard's into a folder of its own for each run.
 
 Pages are cut into shards, one Pagefind bundle each under `pagefind/`,
 listed in `pagefind/shards.json`; static/search.js merges them in the

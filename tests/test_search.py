@@ -19,10 +19,10 @@ import pytest
 from foresite import search
 from foresite.cli import summary_line
 from foresite.model import Kind
-from foresite.urls import entry_url
 from foresite.pipeline import build_today, parse_source
 from foresite.read import list_sources, read_source
 from foresite.search import IndexedPage, plan_shards
+from foresite.urls import entry_url
 from tests.conftest import ROOT, build_project, serve_folder
 from tests.hostile import make_hostile
 
