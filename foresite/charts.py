@@ -42,7 +42,8 @@ def sparkline(counts: tuple[int, ...], labels: tuple[str, ...], recent_start: in
     ys = [height - 3 - (n / top) * (height - 6) for n in counts] or [height - 3.0]
     points = " ".join(f"{_n(x)},{_n(y)}" for x, y in zip(xs, ys))
     span = f"{labels[0]} to {labels[-1]}" if labels else "no dated articles"
-    summary = f"Mentions per quarter, {span}: {', '.join(str(n) for n in counts) or 'none'}"
+    # The chart's label says what is counted; this says the counts.
+    summary = f"{span}: {', '.join(str(n) for n in counts) or 'none'}"
     recent_x = xs[recent_start] - step / 2 if 0 < recent_start < len(xs) else 0.0
     return Sparkline(width, height, points, _n(max(0.0, recent_x)), _n(xs[-1]), _n(ys[-1]), summary)
 
@@ -187,5 +188,7 @@ def relevancy_dots(points: Sequence[tuple[datetime.date, int]], width: int = 320
 
 
 def _n(value: float) -> float:
-    """Coordinates to one decimal: short markup, same bytes every build."""
-    return round(value, 1)
+    """Coordinates to one decimal, whole ones without it ('25', not
+    '25.0'): short markup, same bytes every build."""
+    rounded = round(float(value), 1)
+    return int(rounded) if rounded.is_integer() else rounded

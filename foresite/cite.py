@@ -100,7 +100,7 @@ def _schema(page: Page, settings: Settings) -> dict[str, object] | None:
     if isinstance(context, ArticleContext):
         data = _article_schema(context, page.description)
     elif isinstance(context, EntryContext):
-        data = _row_schema(context, page.description, settings)
+        data = _row_schema(context, settings)
     else:
         return None
     data["@context"] = "https://schema.org"
@@ -135,17 +135,17 @@ def _article_schema(context: ArticleContext, description: str) -> dict[str, obje
     return data
 
 
-def _row_schema(context: EntryContext, description: str, settings: Settings) -> dict[str, object]:
+def _row_schema(context: EntryContext, settings: Settings) -> dict[str, object]:
     entry, article = context.entry, context.article
     part_of: dict[str, object] = {"@type": "Article", "headline": article.title}
     if settings.base_url:
         part_of["url"] = absolute(settings.base_url, article_url(article))
-    # Kept short: there are tens of thousands of row pages, and the
-    # article's own JSON-LD carries its keywords and themes.
+    # Kept short: there are tens of thousands of row pages, the article's
+    # own JSON-LD carries its keywords and themes, and the page's meta
+    # description (read by the same crawlers) its description.
     data: dict[str, object] = {
         "@type": "CreativeWork",
         "name": entry.name,
-        "description": description,
         "genre": entry.kind.label,
         "isPartOf": part_of,
     }

@@ -20,7 +20,7 @@ from .index import Placed, SiteIndex
 from .insights import RELEVANCY_LEVELS, Insights
 from .momentum import FADING, NEW, RISING
 from .pages import Page, Pager
-from .trends import FRAMING_WORDS, Trend, TrendLink
+from .trends import Trend, TrendLink
 from .urls import INSIGHTS_URL, paged, trends_url
 
 BADGES = (RISING, NEW, FADING)
@@ -66,8 +66,6 @@ class TrendContext:
     driving_forces: tuple[tuple[str, Placed], ...]
     """Distinct driving forces named by the trend's signals, with the first row naming each."""
     similarity: float
-    ignored: tuple[str, ...]
-    """Examples of the framing words names are read without."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,6 @@ def trend_page(trend: Trend, settings: Settings, foresight: Foresight) -> Page:
         dots=relevancy_dots(dated) if dated else None,  # type: ignore[arg-type]
         driving_forces=_driving_forces(trend),
         similarity=settings.trends.similarity,
-        ignored=tuple(sorted(FRAMING_WORDS & {"rise", "rising", "growing", "growth", "surge", "shift", "emerging"})),
     )
     first = trend.first_seen.isoformat() if trend.first_seen else "undated"
     return Page(

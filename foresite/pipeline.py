@@ -20,7 +20,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -36,12 +36,13 @@ from .parse import ParseResult, decode, parse_article
 from .publish import site_files
 from .read import SourceFile, display_path, list_sources, read_source
 from .render import Renderer, asset_versions
-from .search import IndexedPage, SearchStats, build_search_index, plan_shards, shard_doc_paths
+from .search import IndexedPage, SearchStats, build_search_index, documents_folder, plan_shards, shard_doc_paths
 from .urls import output_path
 from .write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
 
 SEARCH_DOCS = ".search-docs"
-"""Folder of the staging site where search documents wait for Pagefind."""
+"""Folder of the staging site where search documents wait for Pagefind
+when the machine has no memory file system with room for them."""
 
 PARALLEL_THRESHOLD = 400
 """Below this many pages, starting worker processes costs more than it saves."""
@@ -205,11 +206,15 @@ def build(options: BuildOptions) -> BuildReport:
         return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
     sweep_stale(project.output)
     staging = new_staging(project.output)
-    # Search documents are written beside the pages, inside the staging
-    # folder, one folder per shard, and gone before it is published.
     shards = plan_shards(search_pages(pages)) if options.search else ()
-    docs = SearchDocs(staging / SEARCH_DOCS, shard_doc_paths(shards)) if options.search else None
+    # Search documents are written while the pages are, one folder per
+    # shard, in memory where there is room, and gone before publishing.
+    cleanup = ExitStack()
     try:
+        docs = None
+        if options.search:
+            folder = cleanup.enter_context(documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)))
+            docs = SearchDocs(folder, shard_doc_paths(shards))
         with clock.stage("render"):
             renderer = Renderer(project.templates, settings, asset_versions(project.static))
             render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs)
@@ -233,6 +238,8 @@ def build(options: BuildOptions) -> BuildReport:
     except BaseException:
         discard(staging)
         raise
+    finally:
+        cleanup.close()
     return report(stats)
 
 

@@ -53,6 +53,17 @@ FILL = 0.85
 """Shards are planned this full on average, so that the hash's uneven cut
 leaves every shard under `SHARD_PAGES`."""
 
+MEMORY_FOLDER = Path("/dev/shm")
+"""A memory file system on Linux. A full build's search documents wait
+there for Pagefind: each is written once, read once and deleted, and on
+ext4 creating tens of thousands of small files costs a core's time, while
+deleting them makes the next files the build creates slower still (freed
+inodes are not reused for minutes)."""
+
+DOC_ROOM = 8 * 1024
+"""Bytes of memory file system a search document may need (a page of 4 KB
+per file, and room to spare); with less free, documents go on disk."""
+
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 """Files of each bundle the site does not use, left out of the output."""
 
@@ -117,6 +128,45 @@ def shard_doc_paths(shards: Sequence[Shard]) -> dict[str, str]:
             name = doc_name(path)
             paths[path] = f"{shard.name}/{name[0]}/{name}"
     return paths
+
+
+@contextmanager
+def documents_folder(fallback: Path, documents: int) -> Iterator[Path]:
+    """A fresh folder for `documents` search documents: in memory when the
+    machine has room there, else `fallback`; deleted on the way out."""
+    folder = fallback
+    if _has_room(MEMORY_FOLDER, documents * DOC_ROOM):
+        _sweep_orphans(MEMORY_FOLDER)
+        folder = Path(tempfile.mkdtemp(prefix=f"foresite-search-{os.getpid()}-", dir=MEMORY_FOLDER))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _has_room(folder: Path, size: int) -> bool:
+    try:
+        return folder.is_dir() and os.access(folder, os.W_OK) and shutil.disk_usage(folder).free > size
+    except OSError:
+        return False
+
+
+def _sweep_orphans(folder: Path) -> None:
+    """Documents folders of builds that were killed: their process is gone."""
+    for leftover in folder.glob("foresite-search-*-*"):
+        pid = leftover.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
 
 
 def build_search_index(site: Path, docs: Path, shards: Sequence[Shard], *, workers: int = 1) -> SearchStats:

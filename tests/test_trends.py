@@ -21,6 +21,8 @@ from foresite.momentum import FADING, NEW, RISING, STEADY, build_timeline, momen
 from foresite.parse import decode, parse_article
 from foresite.text import safe_slug
 from foresite.trends import build_trends, key_terms, similarity
+from tests.test_insights import parse_svg
+from tests.test_insights import svg_blocks as svg_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = Path(__file__).with_name("trend_pairs.csv")
@@ -240,7 +242,7 @@ def test_a_scan_with_no_earlier_period_gives_no_badges() -> None:
 # ------------------------------------------------------ the built pages
 
 def svg_blocks(html: str) -> list[ET.Element]:
-    return [ET.fromstring(block) for block in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
+    return [parse_svg(block) for block in svg_texts(html)]
 
 
 def test_trends_page_lists_every_trend_by_momentum(built_site: Path) -> None:
