@@ -406,7 +406,7 @@ def test_hostile_text_found_by_search_stays_text(browser: Browser, tmp_path: Pat
             _wait_for_results(tab)
             assert _total(tab) > 0, query
             tags = tab.eval_on_selector_all("#search-results *", "els => [...new Set(els.map(e => e.localName))]")
-            assert set(tags) <= {"li", "p", "span", "time", "h3", "a", "mark"}, (query, tags)
+            assert set(tags) <= {"li", "p", "span", "b", "time", "h3", "a", "mark"}, (query, tags)
             hrefs = tab.eval_on_selector_all("#search-results a", "els => els.map(a => a.href)")
             assert all(href.startswith(url) for href in hrefs), hrefs
     assert not dialogs and tab.title() != "PWNED"
