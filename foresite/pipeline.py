@@ -1,8 +1,10 @@
 """The build, stage by stage; the order is written down here and only here.
 
-    read → parse → index → plan pages → render → write → search index → publish
+    read → parse → index → plan pages → render (and write) → search index → publish
 
-Cross-links need every article, so indexing waits for all parsing; the
+Cross-links need every article, so indexing waits for all parsing. While
+worker processes render the pages, the main process writes the other
+files (data, feeds, static files) instead of waiting. The
 search index reads the search documents the render stage writes, so it
 comes after rendering, and after everything else that needs the site's
 model, which is let go before Pagefind takes its memory; the new site
@@ -19,7 +21,7 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -75,7 +77,10 @@ class BuildReport:
     """Pages written, by template name."""
     problems: tuple[Problem, ...]
     stages: tuple[tuple[str, float], ...]
-    """(stage, seconds), in order."""
+    """(stage, seconds), in the order they began; writing the files beside
+    the pages runs alongside rendering them."""
+    seconds: float
+    """From the first stage's start to the last one's end."""
     search: SearchStats | None
     written: bool
     strict: bool = False
@@ -89,10 +94,6 @@ class BuildReport:
         return warnings_in(self.problems)
 
     @property
-    def seconds(self) -> float:
-        return sum(seconds for _, seconds in self.stages)
-
-    @property
     def exit_code(self) -> int:
         if self.strict and self.problems:
             return 1
@@ -101,15 +102,26 @@ class BuildReport:
 
 @dataclass
 class _Stopwatch:
-    stages: list[tuple[str, float]] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+    _stages: list[list] = field(default_factory=list)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
+        timing = [name, 0.0]
+        self._stages.append(timing)  # in the order stages begin
         try:
             yield
         finally:
-            self.stages.append((name, time.perf_counter() - start))
+            timing[1] = time.perf_counter() - start
+
+    @property
+    def stages(self) -> tuple[tuple[str, float], ...]:
+        return tuple((name, seconds) for name, seconds in self._stages)
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def build_today() -> datetime.date:
@@ -215,13 +227,17 @@ def build(options: BuildOptions) -> BuildReport:
         if options.search:
             folder = cleanup.enter_context(documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)))
             docs = SearchDocs(folder, shard_doc_paths(shards))
+
+        def write_the_rest() -> None:
+            with clock.stage("write"):
+                copy_tree(project.static, staging, "static/", only_if_changed=False)
+                for relpath, data in site_files(index, pages, settings):
+                    write_file(staging, relpath, data, only_if_changed=False)
+
         with clock.stage("render"):
             renderer = Renderer(project.templates, settings, asset_versions(project.static))
-            render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs)
-        with clock.stage("write"):
-            copy_tree(project.static, staging, "static/", only_if_changed=False)
-            for relpath, data in site_files(index, pages, settings):
-                write_file(staging, relpath, data, only_if_changed=False)
+            render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs,
+                         alongside=write_the_rest)
         counts = Counter(page.template.removesuffix(".html") for page in pages)
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
         # Pagefind needs memory, the model no longer: let it go first, and
@@ -259,7 +275,8 @@ def _report(
         drafts=len(drafts),
         pages=counts,
         problems=tuple(problems),
-        stages=tuple(clock.stages),
+        stages=clock.stages,
+        seconds=clock.elapsed,
         search=stats,
         written=written,
         strict=strict,
@@ -289,18 +306,26 @@ class SearchDocs:
 def render_pages(
     pages: Sequence[Page], renderer: Renderer, root: Path, workers: int, *, only_if_changed: bool,
     docs: SearchDocs | None = None,
+    alongside: Callable[[], None] | None = None,
 ) -> int:
     """Render and write `pages`, and the search documents of those `docs`
-    places; returns how many pages changed."""
+    places; returns how many pages changed. `alongside` is work of this
+    process's own, done while worker processes render (it would only wait)."""
     global _JOB
     workers = max(1, workers) if len(pages) >= PARALLEL_THRESHOLD and _can_fork() else 1
     _JOB = (pages, renderer, root, docs, workers, only_if_changed)
     try:
         if workers == 1:
-            return _render_share(0)
+            changed = _render_share(0)
+            if alongside:
+                alongside()
+            return changed
         gc.freeze()  # keep the shared model out of copy-on-write page faults
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return sum(pool.map(_render_share, range(workers)))
+            shares = pool.map_async(_render_share, range(workers))
+            if alongside:
+                alongside()
+            return sum(shares.get())
     finally:
         _JOB = None
         gc.unfreeze()

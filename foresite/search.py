@@ -241,7 +241,8 @@ def _index_shards(
             processors.put(cpu)
 
     with ThreadPoolExecutor(workers) as pool:
-        for done in [pool.submit(index, shard) for shard in shards]:
+        # Largest first, so that the last runs, alone on their cores, are short.
+        for done in [pool.submit(index, shard) for shard in sorted(shards, key=lambda s: -len(s.paths))]:
             done.result()
 
 
