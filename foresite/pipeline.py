@@ -227,17 +227,10 @@ def build(options: BuildOptions) -> BuildReport:
         if options.search:
             folder = cleanup.enter_context(documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)))
             docs = SearchDocs(folder, shard_doc_paths(shards))
-
-        def write_the_rest() -> None:
-            with clock.stage("write"):
-                copy_tree(project.static, staging, "static/", only_if_changed=False)
-                for relpath, data in site_files(index, pages, settings):
-                    write_file(staging, relpath, data, only_if_changed=False)
-
         with clock.stage("render"):
             renderer = Renderer(project.templates, settings, asset_versions(project.static))
             render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs,
-                         alongside=write_the_rest)
+                         alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
         counts = Counter(page.template.removesuffix(".html") for page in pages)
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
         # Pagefind needs memory, the model no longer: let it go first, and
@@ -257,6 +250,16 @@ def build(options: BuildOptions) -> BuildReport:
     finally:
         cleanup.close()
     return report(stats)
+
+
+def _write_the_rest(
+    clock: _Stopwatch, project: Project, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings
+) -> None:
+    """The site's files beside its pages: static files, data, feeds, icons."""
+    with clock.stage("write"):
+        copy_tree(project.static, staging, "static/", only_if_changed=False)
+        for relpath, data in site_files(index, pages, settings):
+            write_file(staging, relpath, data, only_if_changed=False)
 
 
 def _report(
