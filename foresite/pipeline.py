@@ -211,6 +211,11 @@ def build(options: BuildOptions) -> BuildReport:
         today = build_today()
         results = _map(lambda s: parse_source(s, today), sources, options.workers)
         articles, drafts, problems = parse_all(results)
+        # The files' bytes are parsed: gone before any worker is forked,
+        # so that no process carries them (a fork starts with its parent's
+        # resident memory).
+        del sources, results
+        _return_free_memory()
     with clock.stage("index"):
         index, pages, index_problems = plan(articles, settings, options.workers)
         problems = sorted([*problems, *index_problems], key=_problem_order)
@@ -235,7 +240,7 @@ def build(options: BuildOptions) -> BuildReport:
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
         # Pagefind needs memory, the model no longer: let it go first, and
         # give the freed heap back to the system.
-        del sources, results, articles, index, pages, renderer
+        del articles, index, pages, renderer
         gc.collect()
         _return_free_memory()
         stats = None
@@ -346,28 +351,45 @@ def _render_share(share: int) -> int:
     return changed
 
 
-_MAP_JOB: tuple[object, Sequence[object]] | None = None
+_MAP_JOB: tuple[object, Sequence[object], object, int] | None = None
 
 
 def _map(function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD) -> list:
     """`function` over `items`, in order, on up to `workers` processes when
-    there are `min_items` at least (a few large jobs are worth it too)."""
+    there are `min_items` at least (a few large jobs are worth it too).
+
+    This process is one of them: a forked worker starts with its parent's
+    resident memory (all of the site's model, while related items are
+    found), so one worker fewer is that much less memory."""
     global _MAP_JOB
     if workers <= 1 or len(items) < max(2, min_items) or not _can_fork():
         return [function(item) for item in items]
-    _MAP_JOB = (function, items)
+    context = multiprocessing.get_context("fork")
+    # Taken in chunks by whoever is free: jobs of unequal size balance.
+    _MAP_JOB = (function, items, context.Value("i", 0), max(1, len(items) // (workers * 8)))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # Handed out in chunks as workers free up: jobs of unequal size balance.
-            return pool.map(_map_one, range(len(items)), chunksize=max(1, len(items) // (workers * 8)))
+        with context.Pool(workers - 1) as pool:
+            helpers = pool.map_async(_map_share, range(workers - 1))
+            found = dict(_map_share(0))
+            for share in helpers.get():
+                found.update(share)
+        return [found[i] for i in range(len(items))]
     finally:
         _MAP_JOB = None
 
 
-def _map_one(i: int) -> object:
+def _map_share(_: int) -> list[tuple[int, object]]:
+    """(index, result) of every chunk of the job this process took."""
     assert _MAP_JOB is not None
-    function, items = _MAP_JOB
-    return function(items[i])  # type: ignore[operator]
+    function, items, next_start, size = _MAP_JOB
+    done = []
+    while True:
+        with next_start.get_lock():  # type: ignore[attr-defined]
+            start = next_start.value  # type: ignore[attr-defined]
+            next_start.value = start + size  # type: ignore[attr-defined]
+        if start >= len(items):
+            return done
+        done.extend((i, function(items[i])) for i in range(start, min(start + size, len(items))))  # type: ignore[operator]
 
 
 def _return_free_memory() -> None:
