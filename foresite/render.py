@@ -93,8 +93,8 @@ def relevancy_badge(value: int | None) -> Markup:
     """A row's relevancy as a badge; a function, not a macro: tag pages and
     listings show one per row, tens of thousands of times in a build. Just
     the number: every place that shows one says what it is (a column head,
-    "relevancy" before it, a list's legend), which a title on each of
-    600,000 badges repeated at 36 bytes apiece."""
+    "relevancy" before it, a list's legend); a title on each of 600,000
+    badges only said it again, at 36 bytes apiece."""
     if not value:
         return Markup("")
     return _BADGES.get(value) or _BADGE.format(value)
