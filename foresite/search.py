@@ -138,10 +138,8 @@ def documents_folder(fallback: Path, documents: int) -> Iterator[Path]:
     if _has_room(MEMORY_FOLDER, documents * DOC_ROOM):
         _sweep_orphans(MEMORY_FOLDER)
         folder = Path(tempfile.mkdtemp(prefix=f"foresite-search-{os.getpid()}-", dir=MEMORY_FOLDER))
-    try:
+    with _used_up(folder):
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _has_room(folder: Path, size: int) -> bool:
