@@ -107,7 +107,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, tuple[Problem, ...]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, (error(path, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); left out"),)
-    return text.removeprefix("\ufeff"), ()
+    # Every leading byte-order mark: an editor that adds one to a file that
+    # has one already leaves two.
+    return text.lstrip("\ufeff"), ()
 
 
 def split_lines(text: str) -> list[str]:

@@ -76,6 +76,7 @@ def assert_located(problems: tuple[Problem, ...], path: str, lines: int) -> None
 @example(b"\xef\xbb\xbf# __T__")
 @example(b"\xff\xfe#\x00 \x00")
 @example(b"# __T__\n\xc3")
+@example(b"\xef\xbb\xbf\xef\xbb\xbf")  # two byte-order marks
 def test_decode_gives_text_or_a_located_error(data: bytes) -> None:
     text, problems = decode(data, "content/x.md")
     if text is None:
