@@ -8,9 +8,9 @@ pages are planned; page builders only look results up.
 from __future__ import annotations
 
 import datetime
-import gc
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
 
 from .charts import Sparkline, sparkline
 from .config import Settings
@@ -66,36 +66,32 @@ def trajectory(momentum: Momentum, timeline: Timeline) -> Trajectory:
     return Trajectory(momentum, spark, timeline.window)
 
 
-def build_foresight(index: SiteIndex, settings: Settings, map_jobs: JobMap | None = None) -> Foresight:
+def build_foresight(
+    index: SiteIndex, settings: Settings, map_jobs: JobMap | None = None,
+    meanwhile: Callable[[Foresight], None] | None = None,
+) -> Foresight:
     """Everything computed across articles; `map_jobs` may run the related
-    items' independent jobs side by side (see related.build_related)."""
-    # This makes about a million small objects beside a large index; the
-    # cyclic collector would rescan the whole index many times over (half the
-    # time, at 3,000 articles), and nothing here makes cycles.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(index, settings, map_jobs)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _build(index: SiteIndex, settings: Settings, map_jobs: JobMap | None) -> Foresight:
+    items' independent jobs side by side (see related.build_related), and
+    `meanwhile` is given everything else to work with while they run. This
+    makes about a million small objects: the build runs it with the cyclic
+    collector paused (pipeline.plan_site)."""
     timeline = build_timeline(index.articles, settings.momentum)
     trends = build_trends(index, settings.trends)
     trend_trajectories = {
         (t.kind, t.slug): trajectory(momentum_of(_article_dates(t), timeline, settings.momentum), timeline)
         for t in trends.trends
     }
-    return Foresight(
+    known = Foresight(
         timeline=timeline,
         trends=trends,
         trend_trajectories=trend_trajectories,
         tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
-        related=build_related(index, trends, settings.related, *([map_jobs] if map_jobs else [])),
+        related=Related({}, {}),
         insights=build_insights(index, settings.insights),
     )
+    alongside = partial(meanwhile, known) if meanwhile else None
+    related = build_related(index, trends, settings.related, *([map_jobs] if map_jobs else []), alongside=alongside)
+    return replace(known, related=related)
 
 
 def _article_dates(trend: Trend) -> list[datetime.date | None]:

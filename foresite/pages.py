@@ -178,12 +178,19 @@ class PlainContext:
     """Pages whose content is all in the template (search, 404)."""
 
 
-def plan_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
-    """Every page, in a fixed order; without `foresight`, pages show no
-    related items or momentum (foresite/pages_trends.py adds the trend pages)."""
+def leading_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+    """The home page, then each article's page and its rows' pages; without
+    `foresight`, pages show no related items or momentum. The site's pages
+    are these, `index_pages`, then pages_trends.foresight_pages."""
     yield home_page(index, settings)
     for article in index.articles:
         yield from article_pages(article, index, foresight)
+
+
+def index_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+    """The pages after the articles': listings, tags, timeline, data, search
+    and 404. None shows related items, so the build plans these while it
+    finds them."""
     yield from listing_pages(None, index, settings)
     for kind in Kind:
         yield from listing_pages(kind, index, settings)

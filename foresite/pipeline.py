@@ -32,7 +32,7 @@ from .errors import Problem, error, errors_in, warnings_in
 from .foresight import Foresight, build_foresight
 from .index import SiteIndex, build_index
 from .model import Article
-from .pages import Page, plan_pages
+from .pages import Page, index_pages, leading_pages
 from .pages_trends import foresight_pages
 from .parse import ParseResult, decode, parse_article
 from .publish import site_files
@@ -176,23 +176,39 @@ def plan(articles: Sequence[Article], settings: Settings, workers: int = 1) -> t
 def plan_site(articles: Sequence[Article], settings: Settings, workers: int = 1) -> SitePlan:
     """`plan`, keeping what it computed on the way (the preview reuses it,
     planning in one process: it forks nothing from its threads)."""
-    index = build_index(articles)
-    # Trends, momentum, related items and insights need every article, and
-    # the pages above show them, so they come between indexing and planning.
-    # Related items are six large, independent jobs: worth a process each
-    # once there are enough articles to repay the fork.
-    spread = workers if len(articles) >= PARALLEL_THRESHOLD else 1
-    foresight = build_foresight(index, settings, lambda job, jobs: _map(job, jobs, spread, min_items=2))
-    # The index and foresight are done growing; frozen, they are not rescanned
-    # by every collection the page plan's many small objects trigger (a
-    # second at 3,000 articles).
-    gc.freeze()
-    try:
-        pages = [*plan_pages(index, settings, foresight), *foresight_pages(index, settings, foresight)]
-    finally:
-        gc.unfreeze()
-    pages, collisions = drop_collisions((output_path(p.url), p.source, p) for p in pages)
+    # Planning makes millions of small objects and no cycles; the cyclic
+    # collector would rescan the growing model over and over (seconds at
+    # 3,000 articles), so it waits until the plan is made.
+    with _collection_paused():
+        index = build_index(articles)
+        # Trends, momentum, related items and insights need every article,
+        # and the pages above show them, so they come between indexing and
+        # planning. Related items are six large, independent jobs: worth a
+        # process each once there are enough articles to repay the fork.
+        spread = workers if len(articles) >= PARALLEL_THRESHOLD else 1
+        # The pages that show no related items are planned while those are found.
+        later: list[Page] = []
+
+        def plan_later(known: Foresight) -> None:
+            later.extend([*index_pages(index, settings, known), *foresight_pages(index, settings, known)])
+
+        foresight = build_foresight(
+            index, settings, lambda job, jobs, alongside: _map(job, jobs, spread, min_items=2, alongside=alongside), plan_later
+        )
+        pages = [*leading_pages(index, settings, foresight), *later]
+        pages, collisions = drop_collisions((output_path(p.url), p.source, p) for p in pages)
     return SitePlan(index, foresight, pages, [*index.problems, *collisions])
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:
@@ -218,12 +234,15 @@ def build(options: BuildOptions) -> BuildReport:
         _return_free_memory()
     with clock.stage("index"):
         index, pages, index_problems = plan(articles, settings, options.workers)
+        # The model and the plan live until the pages are written: frozen, no
+        # collection scans them again (render_pages unfreezes them after).
+        gc.freeze()
         problems = sorted([*problems, *index_problems], key=_problem_order)
     if options.strict and problems:
         return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
     sweep_stale(project.output)
     staging = new_staging(project.output)
-    shards = plan_shards(search_pages(pages)) if options.search else ()
+    shards = plan_shards(search_pages(pages), side_by_side=options.workers) if options.search else ()
     # Search documents are written while the pages are, one folder per
     # shard, in memory where there is room, and gone before publishing.
     cleanup = ExitStack()
@@ -297,11 +316,6 @@ def _problem_order(problem: Problem) -> tuple[str, int, str]:
 
 # ------------------------------------------------------------ parallel work
 
-# Worker processes are forked with the job in this global, so that nothing
-# big is pickled: each worker renders every n-th page and writes it itself.
-_JOB: tuple[Sequence[Page], Renderer, Path, SearchDocs | None, int, bool] | None = None
-
-
 @dataclass(frozen=True)
 class SearchDocs:
     """Where render_pages writes the search documents of indexed pages."""
@@ -318,58 +332,56 @@ def render_pages(
 ) -> int:
     """Render and write `pages`, and the search documents of those `docs`
     places; returns how many pages changed. `alongside` is work of this
-    process's own, done while worker processes render (it would only wait)."""
-    global _JOB
-    workers = max(1, workers) if len(pages) >= PARALLEL_THRESHOLD and _can_fork() else 1
-    _JOB = (pages, renderer, root, docs, workers, only_if_changed)
+    process's own, done before it takes its share of the pages."""
+
+    def render(page: Page) -> bool:
+        path = output_path(page.url)
+        changed = write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
+        if docs is not None and path in docs.paths:
+            write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
+        return changed
+
+    gc.freeze()  # keep the shared model out of copy-on-write page faults
     try:
-        if workers == 1:
-            changed = _render_share(0)
-            if alongside:
-                alongside()
-            return changed
-        gc.freeze()  # keep the shared model out of copy-on-write page faults
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map_async(_render_share, range(workers))
-            if alongside:
-                alongside()
-            return sum(shares.get())
+        return sum(_map(render, pages, workers, alongside=alongside))
     finally:
-        _JOB = None
         gc.unfreeze()
 
 
-def _render_share(share: int) -> int:
-    assert _JOB is not None
-    pages, renderer, root, docs, workers, only_if_changed = _JOB
-    changed = 0
-    for page in pages[share::workers]:
-        path = output_path(page.url)
-        changed += write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
-        if docs is not None and path in docs.paths:
-            write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
-    return changed
-
-
+# Worker processes are forked with the job in this global, so that nothing
+# big is pickled: the function, the items and the counter of the next chunk.
 _MAP_JOB: tuple[object, Sequence[object], object, int] | None = None
 
+CHUNK = 128
+"""Most items a process takes at once: small enough that no process is left
+working alone at the end for long (128 pages render in about 60 ms)."""
 
-def _map(function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD) -> list:
+
+def _map(
+    function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD,
+    alongside: Callable[[], None] | None = None,
+) -> list:
     """`function` over `items`, in order, on up to `workers` processes when
-    there are `min_items` at least (a few large jobs are worth it too).
+    there are `min_items` at least (a few large jobs are worth it too);
+    `alongside` is run once by this process, before it takes items.
 
-    This process is one of them: a forked worker starts with its parent's
-    resident memory (all of the site's model, while related items are
-    found), so one worker fewer is that much less memory."""
+    This process is one of the workers: a forked worker starts with its
+    parent's resident memory (all of the site's model), so one worker fewer
+    is that much less memory."""
     global _MAP_JOB
     if workers <= 1 or len(items) < max(2, min_items) or not _can_fork():
-        return [function(item) for item in items]
+        done = [function(item) for item in items]
+        if alongside:
+            alongside()
+        return done
     context = multiprocessing.get_context("fork")
     # Taken in chunks by whoever is free: jobs of unequal size balance.
-    _MAP_JOB = (function, items, context.Value("i", 0), max(1, len(items) // (workers * 8)))
+    _MAP_JOB = (function, items, context.Value("i", 0), max(1, min(CHUNK, len(items) // (workers * 8))))
     try:
         with context.Pool(workers - 1) as pool:
             helpers = pool.map_async(_map_share, range(workers - 1))
+            if alongside:
+                alongside()
             found = dict(_map_share(0))
             for share in helpers.get():
                 found.update(share)

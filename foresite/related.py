@@ -192,22 +192,34 @@ _Found = list[list[tuple[int, Relation]]]
 """For each item of a job, its related items (index, why), best first."""
 
 
-JobMap = Callable[[Callable[[Kind | None], _Found], Sequence[Kind | None]], list[_Found]]
-"""Runs the function on each job, in order, and returns the results: the
-build hands in one that spreads the jobs over processes."""
+JobMap = Callable[[Callable[[Kind | None], _Found], Sequence[Kind | None], Callable[[], None] | None], list[_Found]]
+"""Runs the function on each job, in order, and returns the results, running
+the third argument (if any) once meanwhile: the build hands in one that
+spreads the jobs over processes while it plans pages."""
 
 
-def _one_by_one(function: Callable[[Kind | None], _Found], jobs: Sequence[Kind | None]) -> list[_Found]:
-    return [function(job) for job in jobs]
+def _one_by_one(
+    function: Callable[[Kind | None], _Found], jobs: Sequence[Kind | None], alongside: Callable[[], None] | None = None
+) -> list[_Found]:
+    found = [function(job) for job in jobs]
+    if alongside:
+        alongside()
+    return found
 
 
-def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap = _one_by_one) -> Related:
+def build_related(
+    index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap = _one_by_one,
+    alongside: Callable[[], None] | None = None,
+) -> Related:
     """Related articles, and related rows for each kind of row: six
-    independent jobs, which `map_jobs` may run side by side."""
+    independent jobs, which `map_jobs` may run side by side, with
+    `alongside` (work of the caller's that does not need them)."""
     if settings.count == 0:
+        if alongside:
+            alongside()
         return Related({}, {})
     jobs: list[Kind | None] = [None, *Kind]
-    found = dict(zip(jobs, map_jobs(lambda job: _job(job, index, trends, settings), jobs), strict=True))
+    found = dict(zip(jobs, map_jobs(lambda job: _job(job, index, trends, settings), jobs, alongside), strict=True))
     articles = index.articles
     by_article = {
         articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
