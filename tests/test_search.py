@@ -50,17 +50,23 @@ def _pages(languages: str, pages_per_article: int = 1) -> list[IndexedPage]:
 
 
 @pytest.mark.parametrize(
-    ("languages", "per_article", "size", "shards"),
+    ("languages", "per_article", "size", "side_by_side", "shards"),
     [
-        ("e" * 5, 1, 100, {"en": 1}),
-        ("e" * 300, 3, 100, {"en": 11}),  # 900 pages at 85 a shard
-        ("efeFe" * 40, 2, 100, {"en": 3, "fr": 2}),  # 'FR' counts as 'fr'
-        ("", 1, 3, {}),
+        ("e" * 5, 1, 100, 1, {"en": 1}),
+        ("e" * 300, 3, 100, 1, {"en": 11}),  # 900 pages at 85 a shard
+        ("e" * 300, 3, 100, 2, {"en": 12}),  # two runs at a time: no run left alone at the end
+        ("e" * 300, 3, 100, 4, {"en": 12}),
+        ("efeFe" * 40, 2, 100, 1, {"en": 3, "fr": 2}),  # 'FR' counts as 'fr'
+        ("efeFe" * 40, 2, 100, 2, {"en": 4, "fr": 2}),  # the extra shard goes to the fuller language
+        ("eeeef" * 60, 1, 100, 4, {"en": 3, "fr": 1}),  # 240 + 60 pages: 3 + 1 is a multiple already
+        ("", 1, 3, 2, {}),
     ],
 )
-def test_plan_shards_cuts_each_language_into_enough_shards(languages: str, per_article: int, size: int, shards: dict) -> None:
+def test_plan_shards_cuts_each_language_into_enough_shards(
+    languages: str, per_article: int, size: int, side_by_side: int, shards: dict
+) -> None:
     pages = _pages(languages, per_article)
-    planned = plan_shards(pages, size)
+    planned = plan_shards(pages, size, side_by_side)
     found: dict[str, int] = {}
     for shard in planned:
         assert shard.name.startswith(shard.language + "-")
