@@ -21,8 +21,9 @@ LEVELS = 5
 class Sparkline:
     width: int
     height: int
-    points: str
-    """The polyline's 'x,y x,y …'."""
+    path: str
+    """The line as an SVG path: 'M x y', then 'H x' along a flat run and
+    'L x y' elsewhere (most series are flat but for a quarter or two)."""
     recent_x: float
     """Where the recent quarters begin (shaded)."""
     last_x: float
@@ -40,12 +41,23 @@ def sparkline(counts: tuple[int, ...], labels: tuple[str, ...], recent_start: in
     step = (width - 4) / max(1, len(counts) - 1)
     xs = [2 + i * step for i in range(len(counts))] or [2.0]
     ys = [height - 3 - (n / top) * (height - 6) for n in counts] or [height - 3.0]
-    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in zip(xs, ys))
+    path = _line_path([_n(x) for x in xs], [_n(y) for y in ys])
     span = f"{labels[0]} to {labels[-1]}" if labels else "no dated articles"
     # The chart's label says what is counted; this says the counts.
     summary = f"{span}: {', '.join(str(n) for n in counts) or 'none'}"
     recent_x = xs[recent_start] - step / 2 if 0 < recent_start < len(xs) else 0.0
-    return Sparkline(width, height, points, _n(max(0.0, recent_x)), _n(xs[-1]), _n(ys[-1]), summary)
+    return Sparkline(width, height, path, _n(max(0.0, recent_x)), _n(xs[-1]), _n(ys[-1]), summary)
+
+
+def _line_path(xs: Sequence[float], ys: Sequence[float]) -> str:
+    """Through every (x, y), naming only the ends of each flat run."""
+    steps = [f"M{xs[0]} {ys[0]}"]
+    for i in range(1, len(xs)):
+        if ys[i] != ys[i - 1]:
+            steps.append(f"L{xs[i]} {ys[i]}")
+        elif i + 1 == len(xs) or ys[i + 1] != ys[i]:
+            steps.append(f"H{xs[i]}")
+    return "".join(steps)
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,23 @@ def test_relevancy_and_months_match_hand_counts() -> None:
 
 def test_chart_geometry_stays_inside_its_box() -> None:
     spark = sparkline((0, 3, 1, 7), ("2023 Q1", "2023 Q2", "2023 Q3", "2023 Q4"), 2)
-    points = [tuple(map(float, p.split(","))) for p in spark.points.split()]
-    assert all(0 <= x <= spark.width and 0 <= y <= spark.height for x, y in points)
+    points = path_points(spark.path)
+    assert len(points) == 4 and all(0 <= x <= spark.width and 0 <= y <= spark.height for x, y in points)
     assert min(y for _, y in points) == points[3][1] and "0, 3, 1, 7" in spark.summary
+    # A flat run names its ends only; the points between lie on the line.
+    flat = sparkline((0, 0, 0, 0, 2, 0, 0), tuple(f"q{n}" for n in range(7)), 0)
+    assert re.fullmatch(r"M2 25H[\d.]+L[\d.]+ 3L[\d.]+ 25H118", flat.path), flat.path
+    ends = path_points(flat.path)
+    assert [y for _, y in ends] == [25, 25, 3, 25, 25] and ends[-1][0] == 118
+
+
+def path_points(d: str) -> list[tuple[float, float]]:
+    """The vertices of an SVG path of M, L and H commands."""
+    points: list[tuple[float, float]] = []
+    for command, args in re.findall(r"([MLH])([^MLH]+)", d):
+        numbers = [float(n) for n in args.split()]
+        points.append((numbers[0], points[-1][1]) if command == "H" else (numbers[0], numbers[1]))
+    return points
     bars = bar_chart([("a", 2), ("b", 0), ("c", 4)])
     assert [b.value for b in bars.bars] == [2, 0, 4] and bars.bars[1].height == 0
     assert all(b.y + b.height <= bars.height for b in bars.bars)
