@@ -98,7 +98,7 @@ class Settings:
     """Entries per listing page."""
     tag_articles_per_page: int = 20
     """Articles per tag page (each with all its rows)."""
-    feed_items: int = 30
+    feed_items: int = 20
     """Articles per Atom feed."""
     home: HomeSettings = HomeSettings()
     trends: TrendSettings = TrendSettings()

@@ -86,7 +86,7 @@ def markdown_to_html(text: str) -> Markup:
     return Markup(clean)
 
 
-_BADGE = Markup('<b class="rel r{0}">{0}</b>')
+_BADGE = Markup('<b class="r{0}">{0}</b>')
 _BADGES = {v: _BADGE.format(v) for v in range(1, 6)}
 
 
@@ -95,7 +95,8 @@ def relevancy_badge(value: int | None) -> Markup:
     listings show one per row, tens of thousands of times in a build. Just
     the number: every place that shows one says what it is (a column head,
     "relevancy" before it, a list's legend); a title on each of 600,000
-    badges only said it again, at 36 bytes apiece."""
+    badges only said it again, at 36 bytes apiece. Its one class holds the
+    whole style (a second, shared one cost 2.6 MB at 3,000 articles)."""
     if not value:
         return Markup("")
     return _BADGES.get(value) or _BADGE.format(value)

@@ -443,7 +443,7 @@ function resultItem(data) {
   if (meta.language) item.lang = meta.language;
   const line = el("p", "kind", meta.kind || "Page");
   if (/^[1-5]$/.test(meta.relevancy || "")) {
-    line.append(" · relevancy ", el("b", `rel r${meta.relevancy}`, meta.relevancy));
+    line.append(" · relevancy ", el("b", `r${meta.relevancy}`, meta.relevancy));
   }
   if (meta.date) {
     const time = el("time", null, meta.date);

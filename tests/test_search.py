@@ -276,7 +276,7 @@ def _hits(page: Page) -> list[dict[str, str]]:
             kind: li.querySelector('.kind').firstChild.textContent,
             title: li.querySelector('h3').textContent,
             href: li.querySelector('h3 a').getAttribute('href'),
-            relevancy: (li.querySelector('.rel') || {}).textContent || '',
+            relevancy: (li.querySelector('b[class^=r]') || {}).textContent || '',
             date: (li.querySelector('time') || {}).textContent || '',
             lang: li.lang,
             from: (li.querySelector('.from a') || {}).textContent || '',
