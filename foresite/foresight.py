@@ -47,8 +47,7 @@ class Foresight:
         return self.trend_trajectories[(trend.kind, trend.slug)]
 
     def of_tag(self, tag: Tag) -> Trajectory | None:
-        found = self.tag_momentum.get(tag)
-        return trajectory(found, self.timeline) if found else None
+        return tag_trajectory(self.tag_momentum, self.timeline, tag)
 
 
 @dataclass(frozen=True)
@@ -66,16 +65,32 @@ def trajectory(momentum: Momentum, timeline: Timeline) -> Trajectory:
     return Trajectory(momentum, spark, timeline.window)
 
 
+def tag_trajectory(momenta: Mapping[Tag, Momentum], timeline: Timeline, tag: Tag) -> Trajectory | None:
+    """A keyword's or theme's momentum as its page shows it; None for other tags."""
+    found = momenta.get(tag)
+    return trajectory(found, timeline) if found else None
+
+
+TagTrajectories = Callable[[Tag], Trajectory | None]
+"""A tag's momentum as its page shows it, looked up."""
+
+
 def build_foresight(
     index: SiteIndex, settings: Settings, map_jobs: JobMap | None = None,
     meanwhile: Callable[[Foresight], None] | None = None,
+    tags_known: Callable[[TagTrajectories], None] | None = None,
 ) -> Foresight:
     """Everything computed across articles; `map_jobs` may run the related
     items' independent jobs side by side (see related.build_related), and
-    `meanwhile` is given everything else to work with while they run. This
-    makes about a million small objects: the build runs it with the cyclic
-    collector paused (pipeline.plan_site)."""
+    `meanwhile` is given everything else to work with while they run.
+    `tags_known` is told the tags' momentum as soon as it is known, before
+    the rest: tag pages need no more. This makes about a million small
+    objects: the build runs it with the cyclic collector paused
+    (pipeline.plan_site)."""
     timeline = build_timeline(index.articles, settings.momentum)
+    momenta = tag_momentum(index.tag_articles, timeline, settings.momentum)
+    if tags_known:
+        tags_known(partial(tag_trajectory, momenta, timeline))
     trends = build_trends(index, settings.trends)
     trend_trajectories = {
         (t.kind, t.slug): trajectory(momentum_of(_article_dates(t), timeline, settings.momentum), timeline)
@@ -85,7 +100,7 @@ def build_foresight(
         timeline=timeline,
         trends=trends,
         trend_trajectories=trend_trajectories,
-        tag_momentum=tag_momentum(index.tag_articles, timeline, settings.momentum),
+        tag_momentum=momenta,
         related=Related({}, {}),
         insights=build_insights(index, settings.insights),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .feeds import has_feed
-from .foresight import Foresight, Trajectory
+from .foresight import Foresight, TagTrajectories, Trajectory
 from .index import ArticleTags, Placed, SiteIndex, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
@@ -187,17 +187,17 @@ def leading_pages(index: SiteIndex, settings: Settings, foresight: Foresight | N
         yield from article_pages(article, index, foresight)
 
 
-def index_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+def index_pages(index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None) -> Iterator[Page]:
     """The pages after the articles': listings, tags, timeline, data, search
-    and 404. None shows related items, so the build plans these while it
-    finds them."""
+    and 404. None shows related items or trends, only the momentum of tags
+    (`of_tag`), so the build renders these while it finds the rest."""
     yield from listing_pages(None, index, settings)
     for kind in Kind:
         yield from listing_pages(kind, index, settings)
     for tag_kind in TagKind:
         yield tag_index_page(tag_kind, index, settings)
         for tag in index.tags[tag_kind]:
-            yield from tag_pages(tag, index, settings, foresight)
+            yield from tag_pages(tag, index, settings, of_tag)
     yield timeline_page(index, settings)
     yield data_page(index, settings)
     yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, PlainContext(), "search page")
@@ -335,11 +335,11 @@ def _initial(key: str) -> str:
     return first if first.isascii() and first.isalpha() else "#"
 
 
-def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None) -> Iterator[Page]:
     articles = index.tag_articles[tag]
     size = settings.tag_articles_per_page
     pager = _pager(max(1, math.ceil(len(articles) / size)), lambda n: tag_url(tag, n))
-    trajectory = foresight.of_tag(tag) if foresight else None
+    trajectory = of_tag(tag) if of_tag else None
     for number in range(1, pager.count + 1):
         chunk = articles[(number - 1) * size : number * size]
         rows = tuple(

@@ -19,17 +19,20 @@ import datetime
 import gc
 import multiprocessing
 import os
+import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Self
 
 from .config import Settings
 from .errors import Problem, error, errors_in, warnings_in
-from .foresight import Foresight, build_foresight
+from .foresight import Foresight, TagTrajectories, build_foresight
 from .index import SiteIndex, build_index
 from .model import Article
 from .pages import Page, index_pages, leading_pages
@@ -173,9 +176,15 @@ def plan(articles: Sequence[Article], settings: Settings, workers: int = 1) -> t
     return site.index, site.pages, site.problems
 
 
-def plan_site(articles: Sequence[Article], settings: Settings, workers: int = 1) -> SitePlan:
+def plan_site(
+    articles: Sequence[Article], settings: Settings, workers: int = 1,
+    early: Callable[[list[Page]], None] | None = None,
+) -> SitePlan:
     """`plan`, keeping what it computed on the way (the preview reuses it,
-    planning in one process: it forks nothing from its threads)."""
+    planning in one process: it forks nothing from its threads). `early`,
+    if given, is handed the index pages (listings, tags, …) as soon as they
+    can be planned, before trends and related items are found, so that they
+    can be rendered meanwhile; they are in the plan all the same."""
     # Planning makes millions of small objects and no cycles; the cyclic
     # collector would rescan the growing model over and over (seconds at
     # 3,000 articles), so it waits until the plan is made.
@@ -186,18 +195,40 @@ def plan_site(articles: Sequence[Article], settings: Settings, workers: int = 1)
         # planning. Related items are six large, independent jobs: worth a
         # process each once there are enough articles to repay the fork.
         spread = workers if len(articles) >= PARALLEL_THRESHOLD else 1
+        handed: list[Page] = []
+        problems: list[Problem] = []
+
+        def tags_known(of_tag: TagTrajectories) -> None:
+            if early is not None:
+                # Pages about to be written must not collide among themselves.
+                pages, collisions = _without_collisions(index_pages(index, settings, of_tag))
+                handed.extend(pages)
+                problems.extend(collisions)
+                early(pages)
+
         # The pages that show no related items are planned while those are found.
         later: list[Page] = []
 
         def plan_later(known: Foresight) -> None:
-            later.extend([*index_pages(index, settings, known), *foresight_pages(index, settings, known)])
+            if early is None:
+                later.extend(index_pages(index, settings, known.of_tag))
+            later.extend(foresight_pages(index, settings, known))
 
         foresight = build_foresight(
-            index, settings, lambda job, jobs, alongside: _map(job, jobs, spread, min_items=2, alongside=alongside), plan_later
+            index, settings, lambda job, jobs, alongside: _map(job, jobs, spread, min_items=2, alongside=alongside),
+            plan_later, tags_known,
         )
-        pages = [*leading_pages(index, settings, foresight), *later]
-        pages, collisions = drop_collisions((output_path(p.url), p.source, p) for p in pages)
-    return SitePlan(index, foresight, pages, [*index.problems, *collisions])
+        leading = list(leading_pages(index, settings, foresight))
+        # Pages handed early win any clash (they may be written already);
+        # the plan keeps the order it has without them.
+        kept, collisions = _without_collisions([*handed, *leading, *later])
+        kept_ids = {id(page) for page in kept}
+        pages = [page for page in (*leading, *handed, *later) if id(page) in kept_ids]
+    return SitePlan(index, foresight, pages, [*index.problems, *problems, *collisions])
+
+
+def _without_collisions(pages: Iterable[Page]) -> tuple[list[Page], list[Problem]]:
+    return drop_collisions((output_path(p.url), p.source, p) for p in pages)
 
 
 @contextmanager
@@ -232,34 +263,47 @@ def build(options: BuildOptions) -> BuildReport:
         # resident memory).
         del sources, results
         _return_free_memory()
-    with clock.stage("index"):
-        index, pages, index_problems = plan(articles, settings, options.workers)
-        # The model and the plan live until the pages are written: frozen, no
-        # collection scans them again (render_pages unfreezes them after).
-        gc.freeze()
-        problems = sorted([*problems, *index_problems], key=_problem_order)
-    if options.strict and problems:
-        return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
     sweep_stale(project.output)
     staging = new_staging(project.output)
-    shards = plan_shards(search_pages(pages), side_by_side=options.workers) if options.search else ()
-    # Search documents are written while the pages are, one folder per
-    # shard, in memory where there is room, and gone before publishing.
     cleanup = ExitStack()
     try:
+        renderer = Renderer(project.templates, settings, asset_versions(project.static))
+        # A core is left idle while trends are found and the leading pages
+        # planned: the index pages are rendered on it meanwhile.
+        handed = None
+        if options.workers > 1 and len(articles) >= PARALLEL_THRESHOLD and _can_fork():
+            handed = cleanup.enter_context(_RenderedAside(renderer, staging))
+        with clock.stage("index"), _collection_paused():
+            site = plan_site(articles, settings, options.workers, handed.start if handed else None)
+            index, pages = site.index, site.pages
+            # The model and the plan live until the pages are written: frozen
+            # before the collector runs again, no collection scans them
+            # (render_pages unfreezes them after).
+            gc.freeze()
+            problems = sorted([*problems, *site.problems], key=_problem_order)
+            del site
+        if options.strict and problems:
+            cleanup.close()  # the process rendering aside stops before its folder goes
+            discard(staging)
+            return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
+        shards = plan_shards(search_pages(pages), side_by_side=options.workers) if options.search else ()
+        # Search documents are written while the pages are, one folder per
+        # shard, in memory where there is room, and gone before publishing.
         docs = None
         if options.search:
             folder = cleanup.enter_context(documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)))
             docs = SearchDocs(folder, shard_doc_paths(shards))
         with clock.stage("render"):
-            renderer = Renderer(project.templates, settings, asset_versions(project.static))
-            render_pages(pages, renderer, staging, options.workers, only_if_changed=False, docs=docs,
+            rest = [page for page in pages if not (handed and handed.has(page))]
+            render_pages(rest, renderer, staging, options.workers, only_if_changed=False, docs=docs,
                          alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
+            if handed:
+                handed.wait()
         counts = Counter(page.template.removesuffix(".html") for page in pages)
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
         # Pagefind needs memory, the model no longer: let it go first, and
         # give the freed heap back to the system.
-        del articles, index, pages, renderer
+        del articles, index, pages, rest, renderer
         gc.collect()
         _return_free_memory()
         stats = None
@@ -269,6 +313,7 @@ def build(options: BuildOptions) -> BuildReport:
         with clock.stage("publish"):
             publish(staging, project.output)
     except BaseException:
+        cleanup.close()
         discard(staging)
         raise
     finally:
@@ -346,6 +391,65 @@ def render_pages(
         return sum(_map(render, pages, workers, alongside=alongside))
     finally:
         gc.unfreeze()
+
+
+class _RenderedAside:
+    """Pages rendered and written by a forked process of their own while
+    this one goes on; `wait` returns once they are written, or raises what
+    stopped them. No pool: a pool's threads would be in every later fork."""
+
+    def __init__(self, renderer: Renderer, root: Path) -> None:
+        self._renderer, self._root = renderer, root
+        self._ids: set[int] = set()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._answer: Connection | None = None
+
+    def start(self, pages: list[Page]) -> None:
+        self._ids = {id(page) for page in pages}
+        context = multiprocessing.get_context("fork")
+        self._answer, reply = context.Pipe(duplex=False)
+        self._process = context.Process(target=_render_aside, args=(pages, self._renderer, self._root, reply), daemon=True)
+        self._process.start()
+        reply.close()
+
+    def has(self, page: Page) -> bool:
+        return id(page) in self._ids
+
+    def wait(self) -> None:
+        if self._process is None or self._answer is None:
+            return
+        try:
+            failure = self._answer.recv()
+        except EOFError:
+            failure = RuntimeError(f"the process rendering the index pages ended with code {self._process.exitcode}")
+        self._process.join()
+        self._process = None
+        if failure is not None:
+            raise failure
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:  # not waited for: the build failed
+            self._process.terminate()
+            self._process.join()
+
+
+def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Connection) -> None:
+    # Forked while planning paused the collector: what exists is frozen, so
+    # that rendering, which makes cycles, collects only its own garbage.
+    gc.freeze()
+    gc.enable()
+    failure: BaseException | None = None
+    try:
+        render_pages(pages, renderer, root, 1, only_if_changed=False)
+    except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+        failure = exc
+    try:
+        reply.send(failure)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        reply.send(RuntimeError(f"rendering the index pages failed: {failure!r}"))
 
 
 # Worker processes are forked with the job in this global, so that nothing
