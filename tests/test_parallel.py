@@ -1,0 +1,90 @@
+"""A build large enough to work in parallel renders the index pages aside,
+in a process of its own, while the rest is planned: the bytes must be those
+of a build in one process, and a failure there must leave nothing behind."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from foresite.config import load_settings
+from foresite.pipeline import PARALLEL_THRESHOLD, BuildOptions, Project, build
+
+from .conftest import ROOT
+
+ARTICLES = PARALLEL_THRESHOLD + 20
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from make_corpus import make_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    folder = tmp_path_factory.mktemp("parallel") / "content"
+    make_corpus(ARTICLES, folder)
+    return folder
+
+
+def run(content: Path, output: Path, workers: int, templates: Path = ROOT / "templates", strict: bool = False):
+    project = Project(content=content, templates=templates, static=ROOT / "static", output=output)
+    return build(BuildOptions(project, load_settings(ROOT), strict=strict, search=False, workers=workers))
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftovers(output: Path) -> list[str]:
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
+
+
+@pytest.fixture(autouse=True)
+def no_child_left() -> None:
+    yield
+    assert multiprocessing.active_children() == []
+
+
+def test_pages_rendered_aside_are_the_bytes_of_a_build_in_one_process(corpus: Path, tmp_path: Path) -> None:
+    parallel = run(corpus, tmp_path / "parallel", workers=2)
+    serial = run(corpus, tmp_path / "serial", workers=1)
+    assert parallel.written and serial.written
+    assert parallel.pages == serial.pages
+    assert parallel.pages["tag"] > 1000, "the index pages are the ones rendered aside"
+    first, second = tree(tmp_path / "parallel"), tree(tmp_path / "serial")
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+
+
+def test_a_failure_in_the_pages_rendered_aside_is_raised_and_leaves_no_site(corpus: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    # Tag pages are rendered aside; this one fails there, after some are written.
+    tag = templates / "tag.html"
+    tag.write_text(tag.read_text(encoding="utf-8").replace("{{ ctx.tag.label }}", "{{ ctx.tag.no_such_field }}"), encoding="utf-8")
+    output = tmp_path / "site"
+    with pytest.raises(jinja2.UndefinedError, match="no_such_field"):
+        run(corpus, output, workers=2, templates=templates)
+    assert not output.exists()
+    assert leftovers(output) == []
+
+
+def test_a_strict_build_that_fails_stops_the_pages_rendered_aside_and_leaves_no_site(corpus: Path, tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    report = run(corpus, output, workers=2, strict=True)
+    assert report.problems, "the generated corpus has warnings (dates in the future, dangling links)"
+    assert not report.written and report.exit_code == 1
+    assert not output.exists()
+    assert leftovers(output) == []
