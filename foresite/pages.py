@@ -110,7 +110,12 @@ class EntryContext:
     tags: ArticleTags
     siblings: tuple[Table, ...]
     seen_again: tuple[Placed, ...]
-    """The same row in other articles, oldest first."""
+    """The same row in other articles, oldest first: those nearest in time,
+    at most SEEN_AGAIN_ROWS when the row's trend page lists every one."""
+    seen_again_count: int = 0
+    """In how many rows of other articles the row is seen again in all."""
+    seen_again_first: int = 1
+    """The place of the first of `seen_again` among all of them, from 1."""
     nearby: tuple[Entry, ...] = ()
     """The rows of its own table around it, at most NEARBY_ROWS of them."""
     trend: TrendLink | None = None
@@ -261,14 +266,21 @@ def entry_pages(
     position = {id(e): i for table in tables for i, e in enumerate(table.entries)}
     for entry in article.entries:
         again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()
+        others, earlier = _others(again, entry, article)
+        trend = foresight.trend_of(article.id, entry) if foresight else None
+        first = _window_start(len(others), earlier, SEEN_AGAIN_ROWS) if trend else 0
+        table = rows[entry.kind]
+        nearby = _window_start(len(table), position[id(entry)], NEARBY_ROWS)
         context = EntryContext(
             entry=entry,
             article=article,
             tags=tags,
             siblings=tables,
-            seen_again=tuple(p for p in again if p.article.id != article.id),
-            nearby=_nearby(rows[entry.kind], position[id(entry)]),
-            trend=foresight.trend_of(article.id, entry) if foresight else None,
+            seen_again=others[first : first + SEEN_AGAIN_ROWS] if trend else others,
+            seen_again_count=len(others),
+            seen_again_first=first + 1,
+            nearby=table[nearby : nearby + NEARBY_ROWS],
+            trend=trend,
             related=foresight.related_rows(article.id, entry) if foresight else (),
         )
         yield Page(
@@ -282,10 +294,29 @@ NEARBY_ROWS = 25
 """Rows of its own table a row's page lists: a table of 5,000 rows must not
 make 5,000 pages of 5,000 links each (gigabytes); the article shows them all."""
 
+SEEN_AGAIN_ROWS = 12
+"""Rows of other articles with its name that a row's page lists, when its
+trend page lists them all. A name seen in k articles gave each of its k
+pages k - 1 lines: bytes grew with the square of how often a name recurs
+(880 bytes a row page at 10,000 articles, 300 at 3,000)."""
 
-def _nearby(rows: tuple[Entry, ...], at: int) -> tuple[Entry, ...]:
-    start = max(0, min(at - NEARBY_ROWS // 2, len(rows) - NEARBY_ROWS))
-    return rows[start : start + NEARBY_ROWS]
+
+def _others(again: tuple[Placed, ...], entry: Entry, article: Article) -> tuple[tuple[Placed, ...], int]:
+    """The rows of `again` (oldest first, `entry` among them) from other
+    articles, and how many of those come before `entry`."""
+    others, earlier = [], 0
+    for placed in again:
+        if placed.entry is entry:
+            earlier = len(others)
+        elif placed.article.id != article.id:
+            others.append(placed)
+    return tuple(others), earlier
+
+
+def _window_start(count: int, at: int, size: int) -> int:
+    """Where `size` of `count` items centred on position `at` begin, the
+    ends allowing."""
+    return max(0, min(at - size // 2, count - size))
 
 
 def _pager(count: int, url_of_page) -> Pager:

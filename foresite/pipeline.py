@@ -2,9 +2,12 @@
 
     read → parse → index → plan pages → render (and write) → search index → publish
 
-Cross-links need every article, so indexing waits for all parsing. While
-worker processes render the pages, the main process writes the other
-files (data, feeds, static files) instead of waiting. The
+Cross-links need every article, so indexing waits for all parsing. The
+index pages (listings, tags, timeline) need nothing of the foresight
+stage but the tags' momentum, so a process of their own renders them while
+trends and related items are found. While worker processes render the
+rest, the main process writes the other files (data, feeds, static files)
+instead of waiting. The
 search index reads the search documents the render stage writes, so it
 comes after rendering, and after everything else that needs the site's
 model, which is let go before Pagefind takes its memory; the new site

@@ -1,0 +1,89 @@
+"""A row seen again in many articles: its page lists the repeats nearest in
+time, at most SEEN_AGAIN_ROWS, counts them all, and links the trend page,
+which lists every one. Page weight must not grow with the square of how
+often a name recurs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from foresite.pages import SEEN_AGAIN_ROWS
+from tests.hostile.make_hostile import _words, benign_article
+
+from .conftest import build_project
+
+NAME = "Rise of Digital Clones"
+REPEATS = SEEN_AGAIN_ROWS + 9
+"""Articles that hold a signal of that name."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("seen-again")
+    content = root / "content"
+    content.mkdir()
+    for seed in range(REPEATS + 3):
+        text = benign_article(seed, rows=2)
+        if seed < REPEATS:  # the first signal of each takes the shared name
+            text = text.replace(f"| {_words(seed, 3).title()} ", f"| {NAME} ", 1)
+        (content / f"article-{seed:02d}.md").write_text(text, encoding="utf-8")
+    report = build_project(content, root / "site", search=False)
+    assert report.written and not report.errors
+    return root / "site"
+
+
+def repeats_in_date_order(site: Path) -> list[tuple[str, str]]:
+    """(date, row folder) of every row of that name, oldest first."""
+    found = []
+    for page in (site / "signals").glob("rise-of-digital-clones-*/index.html"):
+        date = re.search(r'<p class="from">From <a [^>]*>[^<]*</a>, (\d{4}-\d\d-\d\d)</p>', page.read_text(encoding="utf-8"))
+        assert date, page
+        found.append((date[1], page.parent.name))
+    return sorted(found)
+
+
+def test_each_page_lists_the_repeats_nearest_in_time_and_counts_them_all(site: Path) -> None:
+    order = repeats_in_date_order(site)
+    assert len(order) == REPEATS
+    for position, (_, folder) in enumerate(order):
+        html = (site / "signals" / folder / "index.html").read_text(encoding="utf-8")
+        section = re.search(r'<section class="again">(.*?)</section>', html, re.DOTALL)
+        assert section, folder
+        assert f'Seen again <span class="n">{REPEATS - 1}</span>' in section[1]
+        shown = re.findall(r'<li><a href="\.\./([^/]+)/">', section[1])
+        assert len(shown) == SEEN_AGAIN_ROWS
+        others = [f for _, f in order if f != folder]
+        # A run of consecutive repeats, oldest first, around this one.
+        start = others.index(shown[0])
+        assert shown == others[start : start + SEEN_AGAIN_ROWS]
+        numbered = re.search(r'<ol(?: start="(\d+)")?>', section[1])
+        assert int(numbered[1] or 1) == start + 1, "the list is numbered by place among all of them"
+        neighbours = [order[i][1] for i in (position - 1, position + 1) if 0 <= i < len(order)]
+        assert set(neighbours) <= set(shown), (folder, neighbours)
+        trend_link = re.search(r'<a href="([^"]+)">the trend’s page</a> lists all (\d+)', section[1])
+        assert trend_link and int(trend_link[2]) == REPEATS - 1
+
+
+def test_the_trend_page_linked_lists_every_repeat(site: Path) -> None:
+    order = repeats_in_date_order(site)
+    page = site / "signals" / order[0][1] / "index.html"
+    href = re.search(r'<a href="([^"]+)">the trend’s page</a>', page.read_text(encoding="utf-8"))[1]
+    trend = (page.parent / href / "index.html").resolve().read_text(encoding="utf-8")
+    listed = set(re.findall(r'href="\.\./\.\./signals/(rise-of-digital-clones-[^/]+)/"', trend))
+    assert listed == {folder for _, folder in order}
+
+
+def test_a_row_seen_again_less_often_lists_every_repeat(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for seed in range(4):
+        text = benign_article(seed, rows=2).replace(f"| {_words(seed, 3).title()} ", f"| {NAME} ", 1)
+        (content / f"article-{seed:02d}.md").write_text(text, encoding="utf-8")
+    assert build_project(content, tmp_path / "site", search=False).written
+    for page in (tmp_path / "site" / "signals").glob("rise-of-digital-clones-*/index.html"):
+        section = re.search(r'<section class="again">(.*?)</section>', page.read_text(encoding="utf-8"), re.DOTALL)[1]
+        assert len(re.findall("<li>", section)) == 3
+        assert "the trend’s page" not in section
