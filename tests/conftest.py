@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import hashlib
 import http.server
+import os
 import shutil
 import socketserver
 import threading
@@ -41,6 +43,15 @@ def build_project(
     # this thread, and the search stage's asyncio.run refuses to start beside it.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(build, options).result()
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by relative path."""
+    return {
+        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ over a content folder whose every byte is hashed before and after.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -26,20 +25,11 @@ import pytest
 from foresite.write import new_staging, publish, sweep_stale
 from tests.hostile.make_hostile import benign_article, make_hostile_corpus
 
-from .conftest import ROOT
+from .conftest import ROOT, file_hashes
 
 ARTICLES = 40
 KILLS = 8
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1900000000"}
-
-
-def manifest(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder`, by relative path."""
-    return {
-        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def write_content(folder: Path, version: int) -> None:
@@ -71,7 +61,7 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list
         run_build(root / f"content-{version}", root / f"site-{version}")
         seconds = time.monotonic() - start
         contents.append(root / f"content-{version}")
-        sites.append(manifest(root / f"site-{version}"))
+        sites.append(file_hashes(root / f"site-{version}"))
     assert sites[0] != sites[1]
     changed = {path for path in sites[0] if sites[0][path] != sites[1].get(path)}
     assert len(changed) > len(sites[0]) // 3, "the two versions should differ in many files"
@@ -100,7 +90,7 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_whole(
         if not finished:
             os.killpg(process.pid, signal.SIGKILL)  # the build and any worker it forked
         process.wait()
-        found = manifest(output)
+        found = file_hashes(output)
         assert found in (sites[current], sites[target]), (
             f"after a kill at {delay:.2f} s the output is neither whole site: "
             f"{len(found)} files, {sum(found.get(p) == h for p, h in sites[current].items())} from the old, "
@@ -111,7 +101,7 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_whole(
     assert "old" in outcomes, outcomes  # some kills did land before the swap
     # Leftovers of killed builds are swept by the next one.
     run_build(contents[1 - current], output)
-    assert manifest(output) == sites[1 - current]
+    assert file_hashes(output) == sites[1 - current]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -160,11 +150,11 @@ def run(args: list[str], tmp_path: Path, **kwargs: object) -> subprocess.Complet
 
 @pytest.mark.parametrize("command", [["--no-search"], ["--strict", "--no-search"], ["check"]])
 def test_build_and_check_do_not_touch_content(content: Path, tmp_path: Path, command: list[str]) -> None:
-    before = manifest(content)
+    before = file_hashes(content)
     output = ["--output", str(tmp_path / "site")] if command[0] != "check" else []
     completed = run([*command, "--content", str(content), *output], tmp_path)
     assert completed.returncode in (0, 1), completed.stderr.decode()[-2000:]
-    assert manifest(content) == before
+    assert file_hashes(content) == before
 
 
 def raw_get(url: str, target: str) -> tuple[bytes, bytes]:
@@ -188,7 +178,7 @@ TRAVERSALS = ["/%c0%ae%c0%ae/secret.txt", "/%c0%ae%c0%ae%c0%afsecret.txt", "/%u0
 
 def test_serve_does_not_touch_content_nor_answer_outside_its_folder(content: Path, tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("SECRET beside the preview folder", encoding="utf-8")
-    before = manifest(content)
+    before = file_hashes(content)
     process = subprocess.Popen(
         [sys.executable, "build.py", "serve", "--content", str(content), "--output", str(tmp_path / "preview"),
          "--port", "0", "--no-search", "--workers", "1"],
@@ -220,15 +210,15 @@ def test_serve_does_not_touch_content_nor_answer_outside_its_folder(content: Pat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    assert manifest(content) == before
+    assert file_hashes(content) == before
 
 
 @pytest.mark.parametrize("title", ["A new article", "../../escape", "CON", "Café — 日本語 🚀"])
 def test_new_only_creates_one_file_inside_content(content: Path, tmp_path: Path, title: str) -> None:
-    before = manifest(content)
+    before = file_hashes(content)
     completed = run(["new", title, "--content", str(content)], tmp_path)
     assert completed.returncode == 0, completed.stderr.decode()
-    after = manifest(content)
+    after = file_hashes(content)
     assert {path: after[path] for path in before} == before, "new changed an existing file"
     added = set(after) - set(before)
     assert len(added) == 1 and "/" not in next(iter(added)), added

@@ -11,7 +11,6 @@ and no JSON-LD block can be broken out of. The browser test
 from __future__ import annotations
 
 import datetime
-import hashlib
 import html
 import json
 import os
@@ -30,7 +29,7 @@ from foresite.render import CONTENT_SECURITY_POLICY, markdown_to_html
 from foresite.text import article_slug
 from tests.hostile.make_hostile import HOSTILE_PREFIX, YAML_RCE_MARKER, make_hostile_corpus
 
-from .conftest import ROOT
+from .conftest import ROOT, file_hashes
 
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 MESSAGE = re.compile(r"^(?P<path>.+?\.md):(?P<line>[1-9][0-9]*): (?P<level>warning|error): (?P<message>.+)$")
@@ -55,20 +54,11 @@ class HostileBuild:
     content_before: dict[str, str]
 
 
-def tree_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder`, by relative path (names kept as bytes-safe text)."""
-    return {
-        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
     root = tmp_path_factory.mktemp("hostile")
     described = make_hostile_corpus(root / "content", include_large=True)
-    before = tree_hashes(root / "content")
+    before = file_hashes(root / "content")
     marker_existed = Path(YAML_RCE_MARKER).exists()
     start = time.monotonic()
     completed = subprocess.run(
@@ -121,7 +111,7 @@ def test_the_whole_corpus_builds_with_a_located_message_per_problem(hostile: Hos
 
 
 def test_content_is_not_modified_by_the_build(hostile: HostileBuild) -> None:
-    assert tree_hashes(hostile.content) == hostile.content_before
+    assert file_hashes(hostile.content) == hostile.content_before
 
 
 def left_out(build: HostileBuild) -> set[str]:

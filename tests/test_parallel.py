@@ -4,9 +4,7 @@ of a build in one process, and a failure there must leave nothing behind."""
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from foresite.config import load_settings
 from foresite.pipeline import PARALLEL_THRESHOLD, BuildOptions, Project, build
 
-from .conftest import ROOT
+from .conftest import ROOT, file_hashes
 
 ARTICLES = PARALLEL_THRESHOLD + 20
 
@@ -39,14 +37,6 @@ def run(content: Path, output: Path, workers: int, templates: Path = ROOT / "tem
     return build(BuildOptions(project, load_settings(ROOT), strict=strict, search=False, workers=workers))
 
 
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        os.fsdecode(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def leftovers(output: Path) -> list[str]:
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
 
@@ -63,7 +53,7 @@ def test_pages_rendered_aside_are_the_bytes_of_a_build_in_one_process(corpus: Pa
     assert parallel.written and serial.written
     assert parallel.pages == serial.pages
     assert parallel.pages["tag"] > 1000, "the index pages are the ones rendered aside"
-    first, second = tree(tmp_path / "parallel"), tree(tmp_path / "serial")
+    first, second = file_hashes(tmp_path / "parallel"), file_hashes(tmp_path / "serial")
     assert first.keys() == second.keys()
     assert [path for path in first if first[path] != second[path]] == []
 
