@@ -23,6 +23,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -411,7 +412,9 @@ class _RenderedAside:
         self._ids = {id(page) for page in pages}
         context = multiprocessing.get_context("fork")
         self._answer, reply = context.Pipe(duplex=False)
-        self._process = context.Process(target=_render_aside, args=(pages, self._renderer, self._root, reply), daemon=True)
+        self._process = context.Process(
+            target=_render_aside, args=(pages, self._renderer, self._root, reply, os.getpid()), daemon=True
+        )
         self._process.start()
         reply.close()
 
@@ -439,7 +442,8 @@ class _RenderedAside:
             self._process.join()
 
 
-def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Connection) -> None:
+def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Connection, parent: int) -> None:
+    _die_with_parent(parent)
     # Forked while planning paused the collector: what exists is frozen, so
     # that rendering, which makes cycles, collects only its own garbage.
     gc.freeze()
@@ -485,7 +489,7 @@ def _map(
     # Taken in chunks by whoever is free: jobs of unequal size balance.
     _MAP_JOB = (function, items, context.Value("i", 0), max(1, min(CHUNK, len(items) // (workers * 8))))
     try:
-        with context.Pool(workers - 1) as pool:
+        with context.Pool(workers - 1, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             helpers = pool.map_async(_map_share, range(workers - 1))
             if alongside:
                 alongside()
@@ -509,6 +513,20 @@ def _map_share(_: int) -> list[tuple[int, object]]:
         if start >= len(items):
             return done
         done.extend((i, function(items[i])) for i in range(start, min(start + size, len(items))))  # type: ignore[operator]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this forked process when `parent` dies
+    (PR_SET_PDEATHSIG); elsewhere, nothing. A build killed outright must not
+    leave its helpers working, or writing into a staging folder that the
+    next build sweeps away."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before this process could ask
+        os._exit(1)
 
 
 def _return_free_memory() -> None:

@@ -1,12 +1,16 @@
 """A build large enough to work in parallel renders the index pages aside,
 in a process of its own, while the rest is planned: the bytes must be those
-of a build in one process, and a failure there must leave nothing behind."""
+of a build in one process, and a failure there, or a kill of the build,
+must leave nothing behind."""
 
 from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jinja2
@@ -78,3 +82,49 @@ def test_a_strict_build_that_fails_stops_the_pages_rendered_aside_and_leaves_no_
     assert not report.written and report.exit_code == 1
     assert not output.exists()
     assert leftovers(output) == []
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_a_build_killed_outright_takes_its_helper_processes_with_it(corpus: Path, tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    build_process = subprocess.Popen(
+        [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "--no-search", "-q"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Until the tag pages, which only the aside process writes, are being written.
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".site.build-*/keywords/*/index.html")):
+            assert build_process.poll() is None and time.monotonic() < deadline, "the build ended first"
+            time.sleep(0.005)
+        helpers = children_of(build_process.pid)
+        assert helpers, "the aside process (and the related items' worker) are children of the build"
+    finally:
+        build_process.send_signal(signal.SIGKILL)
+        build_process.wait()
+    # Killed with it, not when done: the rest of its pages would take it longer than this.
+    deadline = time.monotonic() + 0.5
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if alive(pid)], "a helper outlived the build"
+    assert not output.exists()
