@@ -430,6 +430,7 @@ class _RenderedAside:
             failure = RuntimeError(f"the process rendering the index pages ended with code {self._process.exitcode}")
         self._process.join()
         self._process = None
+        self._answer.close()
         if failure is not None:
             raise failure
 
@@ -440,6 +441,8 @@ class _RenderedAside:
         if self._process is not None:  # not waited for: the build failed
             self._process.terminate()
             self._process.join()
+        if self._answer is not None:
+            self._answer.close()
 
 
 def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Connection, parent: int) -> None:
