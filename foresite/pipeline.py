@@ -203,12 +203,12 @@ def plan_site(
         problems: list[Problem] = []
 
         def tags_known(of_tag: TagTrajectories) -> None:
-            if early is not None:
-                # Pages about to be written must not collide among themselves.
-                pages, collisions = _without_collisions(index_pages(index, settings, of_tag))
-                handed.extend(pages)
-                problems.extend(collisions)
-                early(pages)
+            assert early is not None
+            # Pages about to be written must not collide among themselves.
+            pages, collisions = _without_collisions(index_pages(index, settings, of_tag))
+            handed.extend(pages)
+            problems.extend(collisions)
+            early(pages)
 
         # The pages that show no related items are planned while those are found.
         later: list[Page] = []
@@ -220,7 +220,7 @@ def plan_site(
 
         foresight = build_foresight(
             index, settings, lambda job, jobs, alongside: _map(job, jobs, spread, min_items=2, alongside=alongside),
-            plan_later, tags_known,
+            plan_later, tags_known if early is not None else None,
         )
         leading = list(leading_pages(index, settings, foresight))
         # Pages handed early win any clash (they may be written already);
@@ -522,7 +522,8 @@ def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this forked process when `parent` dies
     (PR_SET_PDEATHSIG); elsewhere, nothing. A build killed outright must not
     leave its helpers working, or writing into a staging folder that the
-    next build sweeps away."""
+    next build sweeps away. Linux counts the thread that forked as the
+    parent: each helper here ends within the call that forked it."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)

@@ -34,11 +34,13 @@ def build_project(
     search: bool = True,
     strict: bool = False,
     root: Path = ROOT,
+    templates: Path | None = None,
+    workers: int = 2,
 ) -> BuildReport:
-    """Build `content` with the project's templates and static files."""
+    """Build `content` with the project's templates (or `templates`) and static files."""
     settings = load_settings(root, {"base_url": base_url})
-    project = Project(content=content, templates=root / "templates", static=root / "static", output=output)
-    options = BuildOptions(project, settings, strict=strict, search=search, workers=2)
+    project = Project(content=content, templates=templates or root / "templates", static=root / "static", output=output)
+    options = BuildOptions(project, settings, strict=strict, search=search, workers=workers)
     # Once the session's browser has started, Playwright's event loop runs on
     # this thread, and the search stage's asyncio.run refuses to start beside it.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:

@@ -16,10 +16,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from foresite.config import load_settings
-from foresite.pipeline import PARALLEL_THRESHOLD, BuildOptions, Project, build
+from foresite.pipeline import PARALLEL_THRESHOLD
 
-from .conftest import ROOT, file_hashes
+from .conftest import ROOT, build_project, file_hashes
 
 ARTICLES = PARALLEL_THRESHOLD + 20
 
@@ -36,11 +35,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def run(content: Path, output: Path, workers: int, templates: Path = ROOT / "templates", strict: bool = False):
-    project = Project(content=content, templates=templates, static=ROOT / "static", output=output)
-    return build(BuildOptions(project, load_settings(ROOT), strict=strict, search=False, workers=workers))
-
-
 def leftovers(output: Path) -> list[str]:
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
 
@@ -52,8 +46,8 @@ def no_child_left() -> None:
 
 
 def test_pages_rendered_aside_are_the_bytes_of_a_build_in_one_process(corpus: Path, tmp_path: Path) -> None:
-    parallel = run(corpus, tmp_path / "parallel", workers=2)
-    serial = run(corpus, tmp_path / "serial", workers=1)
+    parallel = build_project(corpus, tmp_path / "parallel", search=False, workers=2)
+    serial = build_project(corpus, tmp_path / "serial", search=False, workers=1)
     assert parallel.written and serial.written
     assert parallel.pages == serial.pages
     assert parallel.pages["tag"] > 1000, "the index pages are the ones rendered aside"
@@ -70,14 +64,14 @@ def test_a_failure_in_the_pages_rendered_aside_is_raised_and_leaves_no_site(corp
     tag.write_text(tag.read_text(encoding="utf-8").replace("{{ ctx.tag.label }}", "{{ ctx.tag.no_such_field }}"), encoding="utf-8")
     output = tmp_path / "site"
     with pytest.raises(jinja2.UndefinedError, match="no_such_field"):
-        run(corpus, output, workers=2, templates=templates)
+        build_project(corpus, output, search=False, templates=templates)
     assert not output.exists()
     assert leftovers(output) == []
 
 
 def test_a_strict_build_that_fails_stops_the_pages_rendered_aside_and_leaves_no_site(corpus: Path, tmp_path: Path) -> None:
     output = tmp_path / "site"
-    report = run(corpus, output, workers=2, strict=True)
+    report = build_project(corpus, output, search=False, strict=True)
     assert report.problems, "the generated corpus has warnings (dates in the future, dangling links)"
     assert not report.written and report.exit_code == 1
     assert not output.exists()
