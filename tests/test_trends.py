@@ -152,6 +152,56 @@ def test_grouping_is_deterministic_and_explained(real_rows: list[Article]) -> No
         assert dates == sorted(dates) and trend.first_seen == dates[0] and trend.last_seen == dates[-1]
 
 
+def _brute_force_groups(names: list[str], articles_of: dict[str, set[str]], threshold: float) -> set[frozenset[str]]:
+    """Leader clustering as its docstring says, comparing each set with every
+    anchor: the trends' groups as sets of names, to check the filed lookup by."""
+    by_terms: dict[frozenset[str], list[str]] = {}
+    for name in names:
+        by_terms.setdefault(key_terms(name), []).append(name)
+    seen_in = {t: len(set().union(*(articles_of[n] for n in ns))) for t, ns in by_terms.items()}
+    anchors: list[frozenset[str]] = []
+    members: dict[frozenset[str], list[frozenset[str]]] = {}
+    for terms in sorted(by_terms, key=lambda t: (-seen_in[t], -len(t), sorted(t))):
+        best, best_score = None, threshold
+        for anchor in anchors:
+            score = similarity(terms, anchor)
+            if score > best_score or (score == best_score and best is None):
+                best, best_score = anchor, score
+        if best is None:
+            anchors.append(terms)
+            members[terms] = [terms]
+        else:
+            members[best].append(terms)
+    return {
+        frozenset(n for t in grouped for n in by_terms[t])
+        for grouped in members.values()
+        if len(set().union(*(articles_of[n] for t in grouped for n in by_terms[t]))) >= 2
+    }
+
+
+@pytest.mark.parametrize("threshold", [0.34, 0.5, 0.66, 0.8, 1.0])
+def test_grouping_finds_what_comparing_every_anchor_finds(threshold: float) -> None:
+    # Names of one to nine words from a small vocabulary, so that sets
+    # overlap, nest and tie in every way; some hold a word that turns a
+    # change around.
+    rng = random.Random(int(threshold * 100))
+    words = [f"w{i}" for i in range(14)] + ["decline", "growth"]
+    names = sorted({" ".join(rng.sample(words, rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 9]))) for _ in range(700)})
+    articles = [
+        article(i, f"202{i % 5}-0{1 + i % 9}-01", rows=tuple(rng.sample(names, 4)))
+        for i in range(240)
+    ]
+    articles_of: dict[str, set[str]] = {}
+    for a in articles:
+        for e in a.entries:
+            articles_of.setdefault(e.name, set()).add(a.id)
+    found = build_trends(build_index(articles), TrendSettings(similarity=threshold, min_articles=2))
+    grouped = {frozenset(e.placed.entry.name for e in t.evidence) for t in found.trends}
+    expected = _brute_force_groups(sorted(articles_of), articles_of, threshold)
+    assert len(expected) > 20
+    assert grouped == expected
+
+
 # ------------------------------------------------------------ momentum
 
 def article(number: int, date: str | None, keywords: tuple[str, ...] = (), rows: tuple[str, ...] = ()) -> Article:
