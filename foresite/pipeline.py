@@ -258,7 +258,11 @@ def build(options: BuildOptions) -> BuildReport:
     clock = _Stopwatch()
     with clock.stage("read"):
         sources = [read_source(p) for p in list_sources(project.content)]
-    with clock.stage("parse"):
+    # Parsing makes millions of small objects and no cycles (as planning
+    # does, below): a paused collector saves a fifth of the stage at 10,000
+    # articles, where its full scans of the growing heap made it grow faster
+    # than the scan.
+    with clock.stage("parse"), _collection_paused():
         today = build_today()
         results = _map(lambda s: parse_source(s, today), sources, options.workers)
         articles, drafts, problems = parse_all(results)
