@@ -272,13 +272,19 @@ class _Anchors:
         """Sizes a set similar enough to one of `size` can have."""
         return range(max(1, math.ceil(self.threshold * size - 1e-9)), math.floor(size / self.threshold + 1e-9) + 1)
 
+    def by_subsets(self, smaller: int, larger: int) -> bool:
+        """Whether sets of these sizes match only when the smaller is a subset
+        of the larger, and few enough subsets to list: then `add` files the
+        larger under them, and `best` finds it by them."""
+        return smaller < larger and self.need(smaller, larger) == smaller and math.comb(larger, smaller) <= _SUBSETS_LIMIT
+
     def add(self, terms: frozenset[str], rarest: Sequence[str]) -> None:
         i, size = len(self.made), len(terms)
         self.made.append(terms)
         self.index[terms] = i
         for smaller in self.sizes(size):
-            if smaller < size and self.need(smaller, size) == smaller and math.comb(size, smaller) <= _SUBSETS_LIMIT:
-                for subset in itertools.combinations(sorted(terms), smaller):
+            if self.by_subsets(smaller, size):
+                for subset in itertools.combinations(rarest, smaller):
                     self.supersets[(frozenset(subset), size)].append(i)
         falls = terms & COUNTER_WORDS
         for term in rarest[: _prefix_length(size, self.threshold)]:
@@ -293,12 +299,12 @@ class _Anchors:
             need = self.need(size, other)
             if other == size and need >= size:
                 continue  # only the same set would do, and sets are met once
-            if other < size and need == other and math.comb(size, other) <= _SUBSETS_LIMIT:
+            if self.by_subsets(other, size):
                 found: Iterable[int] = (
-                    i for subset in itertools.combinations(sorted(terms), other)
+                    i for subset in itertools.combinations(rarest, other)
                     if (i := self.index.get(frozenset(subset), -1)) >= 0
                 )
-            elif other > size and need == size and math.comb(other, size) <= _SUBSETS_LIMIT:
+            elif self.by_subsets(size, other):
                 found = self.supersets.get((terms, other), ())
             else:
                 found = {i for term in rarest[: size - need + 1] for i in self.postings.get((falls, other, term), ())}
