@@ -20,7 +20,17 @@ from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
 from .trends import TrendLink
-from .urls import DATA_URL, article_url, data_file_url, entry_url, feed_url, listing_url, tag_index_url, tag_url
+from .urls import (
+    DATA_URL,
+    article_url,
+    data_file_url,
+    entry_url,
+    feed_url,
+    listing_url,
+    rows_file_url,
+    tag_index_url,
+    tag_url,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,11 @@ class Page:
     def indexed(self) -> bool:
         """Whether the search index takes the page."""
         return bool(self.search_group)
+
+    @property
+    def is_html(self) -> bool:
+        """Whether the page is a web page (not a rows file, say)."""
+        return self.template.endswith(".html")
 
 
 @dataclass(frozen=True)
@@ -108,7 +123,9 @@ class EntryContext:
     entry: Entry
     article: Article
     tags: ArticleTags
-    siblings: tuple[Table, ...]
+    """The article's tags: its search document files the row under its themes,
+    category and type. The page lists the article's keywords, themes and other
+    rows from the article's rows file (RowsFileContext), in the browser."""
     seen_again: tuple[Placed, ...]
     """The same row in other articles, oldest first: those nearest in time,
     at most SEEN_AGAIN_ROWS when the row's trend page lists every one."""
@@ -116,11 +133,18 @@ class EntryContext:
     """In how many rows of other articles the row is seen again in all."""
     seen_again_first: int = 1
     """The place of the first of `seen_again` among all of them, from 1."""
-    nearby: tuple[Entry, ...] = ()
-    """The rows of its own table around it, at most NEARBY_ROWS of them."""
     trend: TrendLink | None = None
     """The trend the row belongs to, if any (foresite/trends.py)."""
     related: tuple[RelatedRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowsFileContext:
+    """An article's rows file (foresite/rowlists.py): what its row pages and
+    the tag pages that list it show of it in the browser."""
+
+    article: Article
+    tags: ArticleTags
 
 
 @dataclass(frozen=True)
@@ -144,7 +168,10 @@ class TagIndexContext:
 class TagContext:
     tag: Tag
     articles: tuple[Article, ...]
-    rows: tuple[tuple[Kind, tuple[Placed, ...]], ...]
+    row_counts: tuple[tuple[Kind, int], ...]
+    """How many rows of each kind these articles hold, for the kinds they
+    have: the rows themselves are listed in the browser from each article's
+    rows file (foresite/rowlists.py), not written into every tag page."""
     pager: Pager
     total: int
     trajectory: Trajectory | None = None
@@ -229,11 +256,11 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
 
 
 def article_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
-    """An article's own pages: its page and one per row (the preview renders
-    these first after a save)."""
-    tables = _tables(article)
-    yield article_page(article, index, tables, foresight)
-    yield from entry_pages(article, index, tables, foresight)
+    """An article's own pages: its page, its rows file and one page per row
+    (the preview writes these first after a save)."""
+    yield article_page(article, index, foresight)
+    yield rows_file_page(article, index)
+    yield from entry_pages(article, index, foresight)
 
 
 def _tables(article: Article) -> tuple[Table, ...]:
@@ -244,11 +271,11 @@ def _tables(article: Article) -> tuple[Table, ...]:
     )
 
 
-def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None) -> Page:
+def article_page(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Page:
     context = ArticleContext(
         article=article,
         tags=index.tags_of[article.id],
-        tables=tables,
+        tables=_tables(article),
         closest=tuple((link, index.by_id.get(link.target)) for link in article.closest),
         related=foresight.related_articles(article.id) if foresight else (),
     )
@@ -258,28 +285,31 @@ def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], 
     )
 
 
-def entry_pages(
-    article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None
-) -> Iterator[Page]:
+def rows_file_page(article: Article, index: SiteIndex) -> Page:
+    return Page(
+        rows_file_url(article), ROWS_FILE, f"Rows of {article.title}", "", article.language,
+        RowsFileContext(article, index.tags_of[article.id]), article.path,
+    )
+
+
+ROWS_FILE = "rows.json"
+"""The template name of rows files: made by foresite/rowlists.py, not Jinja."""
+
+
+def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
     tags = index.tags_of[article.id]
-    rows = {table.kind: table.entries for table in tables}
-    position = {id(e): i for table in tables for i, e in enumerate(table.entries)}
     for entry in article.entries:
         again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()
         others, earlier = _others(again, entry, article)
         trend = foresight.trend_of(article.id, entry) if foresight else None
         first = _window_start(len(others), earlier, SEEN_AGAIN_ROWS) if trend else 0
-        table = rows[entry.kind]
-        nearby = _window_start(len(table), position[id(entry)], NEARBY_ROWS)
         context = EntryContext(
             entry=entry,
             article=article,
             tags=tags,
-            siblings=tables,
             seen_again=others[first : first + SEEN_AGAIN_ROWS] if trend else others,
             seen_again_count=len(others),
             seen_again_first=first + 1,
-            nearby=table[nearby : nearby + NEARBY_ROWS],
             trend=trend,
             related=foresight.related_rows(article.id, entry) if foresight else (),
         )
@@ -289,10 +319,6 @@ def entry_pages(
             context, f"{article.path}:{entry.line}", search_group=article.id,
         )
 
-
-NEARBY_ROWS = 25
-"""Rows of its own table a row's page lists: a table of 5,000 rows must not
-make 5,000 pages of 5,000 links each (gigabytes); the article shows them all."""
 
 SEEN_AGAIN_ROWS = 12
 """Rows of other articles with its name that a row's page lists, when its
@@ -373,29 +399,14 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, of_tag: TagTraject
     trajectory = of_tag(tag) if of_tag else None
     for number in range(1, pager.count + 1):
         chunk = articles[(number - 1) * size : number * size]
-        rows = tuple(
-            (kind, found)
-            for kind in Kind
-            if (found := _ranked(index, chunk, kind))
-        )
-        context = TagContext(tag, chunk, rows, _numbered(pager, number), len(articles), trajectory)
+        counts = tuple((kind, n) for kind in Kind if (n := sum(len(index.rows_of[a.id].get(kind, ())) for a in chunk)))
+        context = TagContext(tag, chunk, counts, _numbered(pager, number), len(articles), trajectory)
         suffix = f" (page {number})" if number > 1 else ""
         yield Page(
             tag_url(tag, number), "tag.html", f"{tag.kind.label}: {tag.label}{suffix}",
             f"{len(articles)} articles on {tag.label}, with their signals, behaviors, issues, technologies and concerns.",
             settings.language, context, f"{tag.kind.value} '{tag.label}'", feed=feed_url(tag) if has_feed(tag, index) else "",
         )
-
-
-def _ranked(index: SiteIndex, articles: tuple[Article, ...], kind: Kind) -> tuple[Placed, ...]:
-    """The rows of `kind` of these articles, ordered as the listings are."""
-    rows = [p for a in articles for p in index.rows_of[a.id].get(kind, ())]
-    rows.sort(key=_rank)
-    return tuple(rows)
-
-
-def _rank(placed: Placed) -> int:
-    return placed.rank
 
 
 def timeline_page(index: SiteIndex, settings: Settings) -> Page:

@@ -307,7 +307,7 @@ def build(options: BuildOptions) -> BuildReport:
                          alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
             if handed:
                 handed.wait()
-        counts = Counter(page.template.removesuffix(".html") for page in pages)
+        counts = Counter(page.template.removesuffix(".html") for page in pages if page.is_html)
         report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
         # Pagefind needs memory, the model no longer: let it go first, and
         # give the freed heap back to the system.

@@ -55,7 +55,7 @@ def robots_txt(settings: Settings) -> bytes:
 
 def sitemap_pages(pages: Iterable[Page]) -> list[Page]:
     """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [page for page in pages if page.url != NOT_FOUND_PAGE]
+    return [page for page in pages if page.is_html and page.url != NOT_FOUND_PAGE]
 
 
 def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | None:

@@ -30,6 +30,13 @@ def article_url(article: Article) -> str:
     return f"articles/{article.slug}/"
 
 
+def rows_file_url(article: Article) -> str:
+    """The article's keywords, themes and rows as JSON (foresite/rowlists.py),
+    in its page's folder: static/site.js finds it beside each article a tag
+    page links to."""
+    return f"{article_url(article)}rows.json"
+
+
 def entry_key(entry: Entry) -> str:
     """The row's id among its kind: the last part of its URL, also its id in the open data."""
     # Derived from the row's own name and its article's id only, so that

@@ -128,6 +128,8 @@ def test_no_page_built_from_hostile_content_runs_anything(browser: Browser, host
                 tab.goto(url + page, wait_until="commit")
             for tab, page in zip(tabs, batch):
                 tab.wait_for_load_state("load")
+                # Lists made from the articles' rows files (static/site.js) are in the page too.
+                tab.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
                 state = tab.evaluate(INSPECT)
                 for item in state["found"]:
                     findings.add(page, item)

@@ -39,7 +39,7 @@ def repeats_in_date_order(site: Path) -> list[tuple[str, str]]:
     """(date, row folder) of every row of that name, oldest first."""
     found = []
     for page in (site / "signals").glob("rise-of-digital-clones-*/index.html"):
-        date = re.search(r'<p class="from">From <a [^>]*>[^<]*</a>, (\d{4}-\d\d-\d\d)</p>', page.read_text(encoding="utf-8"))
+        date = re.search(r'<p class="?from"?>From <a [^>]*>[^<]*</a>, (\d{4}-\d\d-\d\d)</p>', page.read_text(encoding="utf-8"))
         assert date, page
         found.append((date[1], page.parent.name))
     return sorted(found)
@@ -50,16 +50,16 @@ def test_each_page_lists_the_repeats_nearest_in_time_and_counts_them_all(site: P
     assert len(order) == REPEATS
     for position, (_, folder) in enumerate(order):
         html = (site / "signals" / folder / "index.html").read_text(encoding="utf-8")
-        section = re.search(r'<section class="again">(.*?)</section>', html, re.DOTALL)
+        section = re.search(r'<section class="?again"?>(.*?)</section>', html, re.DOTALL)
         assert section, folder
-        assert f'Seen again <span class="n">{REPEATS - 1}</span>' in section[1]
+        assert re.search(f'Seen again <span class="?n"?>{REPEATS - 1}</span>', section[1])
         shown = re.findall(r'<li><a href="\.\./([^/]+)/">', section[1])
         assert len(shown) == SEEN_AGAIN_ROWS
         others = [f for _, f in order if f != folder]
         # A run of consecutive repeats, oldest first, around this one.
         start = others.index(shown[0])
         assert shown == others[start : start + SEEN_AGAIN_ROWS]
-        numbered = re.search(r'<ol(?: start="(\d+)")?>', section[1])
+        numbered = re.search(r'<ol(?: start="?(\d+)"?)?>', section[1])
         assert int(numbered[1] or 1) == start + 1, "the list is numbered by place among all of them"
         neighbours = [order[i][1] for i in (position - 1, position + 1) if 0 <= i < len(order)]
         assert set(neighbours) <= set(shown), (folder, neighbours)
@@ -84,6 +84,6 @@ def test_a_row_seen_again_less_often_lists_every_repeat(tmp_path: Path) -> None:
         (content / f"article-{seed:02d}.md").write_text(text, encoding="utf-8")
     assert build_project(content, tmp_path / "site", search=False).written
     for page in (tmp_path / "site" / "signals").glob("rise-of-digital-clones-*/index.html"):
-        section = re.search(r'<section class="again">(.*?)</section>', page.read_text(encoding="utf-8"), re.DOTALL)[1]
+        section = re.search(r'<section class="?again"?>(.*?)</section>', page.read_text(encoding="utf-8"), re.DOTALL)[1]
         assert len(re.findall("<li>", section)) == 3
         assert "the trend’s page" not in section
