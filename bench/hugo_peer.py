@@ -145,7 +145,12 @@ def read_corpus(corpus: Path) -> list[Doc]:
 # converter precomputes every cross-link into the page's own front matter, so no template
 # queries .Site.RegularPages per page (which would make Hugo's work grow as N²).
 
-CONFIG = f"""baseURL = "https://scan.example.org/"
+BASE_URL = "https://scan.example.org/"
+"""The address both sides are built for, as a publisher builds them: foresite
+then writes what a published site carries (canonical links, sitemap, absolute
+feed links and open-data URLs)."""
+
+CONFIG = f"""baseURL = "{BASE_URL}"
 title = "Horizon scan (Hugo peer)"
 languageCode = "en"
 # Hugo 0.111 reads `paginate`; from 0.128 on it is [pagination] pagerSize.

@@ -5,7 +5,9 @@
     python bench/run.py 3000 --markdown # also print the README table
 
 For each N it generates a corpus of the real scan's shape (bench/make_corpus.py),
-builds it with `python build.py` in a measured subprocess (wall time, peak RSS
+builds it with `python build.py --base-url …`, for the address the Hugo peer
+is configured with, as a publisher builds it (so the site measured carries
+its canonical links, sitemap and absolute URLs), in a measured subprocess (wall time, peak RSS
 of the whole process tree, stage seconds, pages, site size with and without
 the search index), times a one-article edit in the preview's incremental path,
 then builds the same corpus with Hugo and indexes Hugo's output with the
@@ -29,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from hugo_peer import run_hugo_peer
+from hugo_peer import BASE_URL, run_hugo_peer
 from make_corpus import make_corpus
 from measure import AFTER_DELETING_SECONDS, dir_size, run_measured
 
@@ -69,7 +71,8 @@ def measure_foresite(corpus: Path, n: int) -> dict[str, object]:
     output = OUT / f"site-{n}"
     report = OUT / f"report-{n}.json"
     run = run_measured(
-        [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "-q", "--report-json", str(report)],
+        [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "--base-url", BASE_URL,
+         "-q", "--report-json", str(report)],
         cwd=ROOT,
     )
     if run.returncode not in (0, 1):

@@ -136,7 +136,7 @@ def test_row_pages_show_their_articles_tags_and_the_rows_around_them(project, br
 
 @pytest.mark.browser
 def test_a_rows_file_that_cannot_be_loaded_is_said_and_the_page_still_reads(project, browser, tmp_path: Path) -> None:
-    site, index, pages = project
+    site, _, pages = project
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     row = next(p for p in pages if isinstance(p.context, EntryContext))
