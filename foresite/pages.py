@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .feeds import has_feed
 from .foresight import Foresight, TagTrajectories, Trajectory
-from .index import ArticleTags, Placed, SiteIndex, name_key
+from .index import ArticleLinks, ArticleTags, Placed, SiteIndex, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
@@ -228,9 +228,9 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
     return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page", feed=feed_url())
 
 
-def article_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
+def article_pages(article: Article, index: ArticleLinks, foresight: Foresight | None = None) -> Iterator[Page]:
     """An article's own pages: its page and one per row (the preview renders
-    these first after a save)."""
+    these first after a save, from an index of the saved articles only)."""
     tables = _tables(article)
     yield article_page(article, index, tables, foresight)
     yield from entry_pages(article, index, tables, foresight)
@@ -244,7 +244,7 @@ def _tables(article: Article) -> tuple[Table, ...]:
     )
 
 
-def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None) -> Page:
+def article_page(article: Article, index: ArticleLinks, tables: tuple[Table, ...], foresight: Foresight | None = None) -> Page:
     context = ArticleContext(
         article=article,
         tags=index.tags_of[article.id],
@@ -259,7 +259,7 @@ def article_page(article: Article, index: SiteIndex, tables: tuple[Table, ...], 
 
 
 def entry_pages(
-    article: Article, index: SiteIndex, tables: tuple[Table, ...], foresight: Foresight | None = None
+    article: Article, index: ArticleLinks, tables: tuple[Table, ...], foresight: Foresight | None = None
 ) -> Iterator[Page]:
     tags = index.tags_of[article.id]
     rows = {table.kind: table.entries for table in tables}
