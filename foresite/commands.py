@@ -111,9 +111,10 @@ class Preview:
         self.whole.request()
         self.whole.wait()
 
-    def on_save(self) -> bool:
-        """Called by the server's watcher; whether to reload the browsers now."""
-        report = self.builder.show_saved()
+    def on_save(self, changed: frozenset[Path]) -> bool:
+        """Called by the server's watcher with the files that changed;
+        whether to reload the browsers now."""
+        report = self.builder.show_saved(changed)
         if report is not None:
             report_rebuild(report, self.quiet)
             if self.search is not None:

@@ -19,7 +19,8 @@ the search bundle aside, which `PreviewSearch` keeps current after it.
 Planning the whole site takes seconds at a few thousand articles (trends and
 related items compare every article with the others), so a save is shown in
 two steps: `show_saved` renders the saved articles' own pages at once, from
-a fresh index and the previous plan's trends and related items; `rebuild`
+the previous plan's trends and related items and an index of those articles
+only, which `corpus.Corpus` finds without going through the others; `rebuild`
 then brings every page up to date. It plans without holding the lock, so a
 save that arrives meanwhile is shown at once, and the stale plan is redone.
 
@@ -33,19 +34,19 @@ import gc
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SETTINGS_FILE, Settings, load_settings
+from .corpus import Change, Corpus
 from .errors import Problem
-from .index import build_index
 from .model import Article
 from .pages import Page, article_pages
 from .parse import ParseResult
 from .pipeline import Project, SearchDocs, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
 from .publish import site_files
-from .read import display_path, list_sources, stamp_of
+from .read import display_path, is_source, list_sources, stamp_of
 from .render import Renderer, asset_versions
 from .search import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
 from .serve import BackgroundJob
@@ -120,7 +121,9 @@ class _State:
     """Everything a rebuild keeps for the next one."""
 
     files: dict[str, CachedFile] = field(default_factory=dict)
-    """By display path, in the order a full build reads them."""
+    """By display path."""
+    corpus: Corpus = field(default_factory=Corpus)
+    """The articles `files` show, as a full build would index them."""
     generation: int = 0
     """Counts the changes to what `files` show: a plan made before the last one is stale."""
     pages: dict[str, Page] = field(default_factory=dict)
@@ -268,68 +271,87 @@ class IncrementalBuilder:
 
     # ------------------------------------------------------------ saved articles first
 
-    def show_saved(self) -> RebuildReport | None:
+    def show_saved(self, changed: Iterable[Path] | None = None) -> RebuildReport | None:
         """Write the pages of the articles saved since the last call, at once.
 
-        Their tags, cross-links and rows seen again come from a fresh index;
-        their trends and related items from the last whole rebuild's plan,
-        until `rebuild` brings them and every other page up to date. None
-        when only a whole rebuild will do: nothing built yet, or a change to
-        templates, static files or settings."""
+        Their tags, cross-links and rows seen again are those a full build
+        gives; their trends and related items come from the last whole
+        rebuild's plan, until `rebuild` brings them and every other page up
+        to date. `changed` names the files that changed (added, edited or
+        removed) when the caller knows them, as the server's watcher does;
+        without it, every file is looked at. None when only a whole rebuild
+        will do: nothing built yet, or a change to templates, static files
+        or settings."""
         start = time.perf_counter()
         with self._lock:
             state = self.state
             if state.plan is None or state.renderer is None or self._setup_stamps() != state.setup:
                 return None
-            reparsed, problems = self._refresh_files()
+            reparsed, problems = self._refresh_files(changed)
             if not reparsed:
-                return RebuildReport((), (), (), len(state.plan.index.articles), 0, 0, 0, (), (), 0.0, whole=False)
-            index = build_index(self._published())
-            pages = [
-                page
+                return RebuildReport((), (), (), len(state.corpus), 0, 0, 0, (), (), 0.0, whole=False)
+            # By id: a file whose permalink another file has first shows that one's pages, as a full build does.
+            saved = {
+                kept.id: kept
                 for path in reparsed
-                if (article := _article_of(state.files.get(path))) and article.id in index.by_id
-                for page in article_pages(index.by_id[article.id], index, state.plan.foresight)
-            ]
-            changed = [p for p in pages if state.pages.get(p.url) != p]
-            written = render_pages(changed, state.renderer, self.project.output, 1, only_if_changed=True,
-                                   docs=_flat_docs(search_docs(self.project.output), changed))
-            state.pages.update((p.url, p) for p in changed)
+                if (article := _article_of(state.files.get(path))) and (kept := state.corpus.article(article.id))
+            }
+            index = state.corpus.index_for(saved.values())
+            pages = [page for article in index.articles for page in article_pages(article, index, state.plan.foresight)]
+            changed_pages = [p for p in pages if state.pages.get(p.url) != p]
+            written = render_pages(changed_pages, state.renderer, self.project.output, 1, only_if_changed=True,
+                                   docs=_flat_docs(search_docs(self.project.output), changed_pages))
+            state.pages.update((p.url, p) for p in changed_pages)
             # So that the next whole rebuild removes them if they are gone by then.
-            state.outputs |= {output_path(p.url) for p in changed}
-            state.search_changed |= {output_path(p.url) for p in changed if p.indexed}
+            state.outputs |= {output_path(p.url) for p in changed_pages}
+            state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
             return RebuildReport(
                 reparsed=tuple(reparsed),
                 kept=tuple(path for path in reparsed if _is_kept(state.files.get(path))),
                 problems=tuple(sorted(problems)),
-                articles=len(index.articles),
-                rendered=len(changed),
+                articles=len(state.corpus),
+                rendered=len(changed_pages),
                 written=written,
                 removed=0,
                 indexed_changed=(),
                 indexed=(),
                 seconds=time.perf_counter() - start,
                 whole=False,
-                saved_indexed=tuple(output_path(p.url) for p in changed if p.indexed),
+                saved_indexed=tuple(output_path(p.url) for p in changed_pages if p.indexed),
             )
 
     # ------------------------------------------------------------ content
 
     def _published(self) -> list[Article]:
-        articles = (f.shown.article for f in self.state.files.values() if f.shown is not None)
-        return [a for a in articles if a is not None and not a.draft]
+        """The articles to build, in the order a full build reads their files."""
+        articles = (_published_article(cached.shown) for _, cached in sorted(self.state.files.items()))
+        return [a for a in articles if a is not None]
 
-    def _refresh_files(self) -> tuple[list[str], list[Problem]]:
-        """Re-read and re-parse the files whose stamp changed; forget deleted ones."""
+    def _refresh_files(self, changed: Iterable[Path] | None = None) -> tuple[list[str], list[Problem]]:
+        """Re-read and re-parse the files whose stamp changed, of `changed`
+        if given, else of all; forget deleted ones."""
+        content = self.project.content
+        if changed is None:
+            present = list_sources(content)
+            absent = self.state.files.keys() - {display_path(p) for p in present}
+        else:
+            present, absent = [], set()
+            for path in sorted(p for p in changed if is_source(content, p)):
+                if path.is_file():
+                    present.append(path)
+                else:
+                    absent.add(display_path(path))
+        return self._reread(present, absent)
+
+    def _reread(self, present: list[Path], absent: set[str]) -> tuple[list[str], list[Problem]]:
         today = build_today()
         files = self.state.files
-        present: set[str] = set()
         reparsed: list[str] = []
         problems: list[Problem] = []
+        changes: list[Change] = []
         shown_changed = False
-        for path in list_sources(self.project.content):
+        for path in present:
             shown_path = display_path(path)
-            present.add(shown_path)
             cached = files.get(shown_path)
             try:
                 stamp = stamp_of(path)
@@ -343,14 +365,14 @@ class IncrementalBuilder:
             files[shown_path] = CachedFile(stamp, latest, now_shown)
             reparsed.append(shown_path)
             problems.extend(latest.problems)
-            shown_changed = shown_changed or cached is None or now_shown is not shown
-        for gone in sorted(set(files) - present):
-            del files[gone]
+            if cached is None or now_shown is not shown:
+                shown_changed = True
+                changes.append((_published_article(shown), _published_article(now_shown)))
+        for gone in sorted(absent & files.keys()):
+            changes.append((_published_article(files.pop(gone).shown), None))
             reparsed.append(gone)
             shown_changed = True
-        if reparsed:
-            # The full build's order, so that every later stage sees what it sees.
-            self.state.files = dict(sorted(files.items()))
+        self.state.corpus.update(changes)
         if shown_changed:
             self.state.generation += 1
         return reparsed, problems
@@ -393,6 +415,12 @@ def _flat_docs(folder: Path, pages: list[Page]) -> SearchDocs:
 
 def _article_of(cached: CachedFile | None) -> Article | None:
     return cached.shown.article if cached is not None and cached.shown is not None else None
+
+
+def _published_article(shown: ParseResult | None) -> Article | None:
+    """The article a shown parse publishes: none for a draft."""
+    article = shown.article if shown is not None else None
+    return article if article is not None and not article.draft else None
 
 
 def _is_kept(cached: CachedFile | None) -> bool:
@@ -540,7 +568,7 @@ def measure_one_edit(content_dir: Path, output_dir: Path, root: Path = Path(".")
         search.wait()
         path.write_bytes(original.replace(b"## Summary\n", b"## Summary\nEdited: ", 1))
         start = time.perf_counter()
-        saved = builder.show_saved()
+        saved = builder.show_saved([path])  # as `serve` does: its watcher says which files changed
         shown = time.perf_counter() - start
         assert saved is not None
         # As in `serve`: the saved article is indexed before the rest of the site is rebuilt.

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from .errors import Problem, error, warning
 from .model import Article, Entry, Kind, Tag, TagKind
@@ -30,7 +31,13 @@ class Placed:
 
     entry: Entry
     article: Article
-    rank: int
+    # Out of equality, so that a row added or removed elsewhere, which moves
+    # the rank of every row below it, does not make pages that merely list
+    # those rows differ from the previous build's (the preview re-renders
+    # pages that differ). Safe because no template shows a rank: pages whose
+    # output follows rank order (listings, tag pages, the home page) hold
+    # their rows in that order, and a tuple in a new order compares unequal.
+    rank: int = field(compare=False)
     """Position among all rows of its kind by relevancy, then date: sorting
     any subset by rank orders it the way the listings do, cheaply."""
 
@@ -55,6 +62,25 @@ class SiteIndex:
     problems: tuple[Problem, ...]
 
 
+class ArticleLinks(Protocol):
+    """What an article's own pages read from the index (pages.article_pages):
+    a SiteIndex, or the preview's index of the articles just saved
+    (corpus.Corpus.index_for), which holds these for those articles only."""
+
+    @property
+    def by_id(self) -> Mapping[str, Article]:
+        """At least the articles their Closest sections link to."""
+        ...
+
+    @property
+    def tags_of(self) -> Mapping[str, ArticleTags]: ...
+
+    @property
+    def same_name(self) -> Mapping[tuple[Kind, str], tuple[Placed, ...]]:
+        """At least the groups their rows belong to."""
+        ...
+
+
 def date_ordinal(article: Article) -> int:
     return article.date.toordinal() if article.date else 0
 
@@ -74,6 +100,11 @@ def oldest_first(placed: Placed) -> tuple[int, str, str]:
 
 def name_key(entry: Entry) -> str:
     return fold(entry.name)
+
+
+def claim_order(article: Article) -> tuple[str, str]:
+    """Of articles claiming one permalink, the first in this order is kept."""
+    return (article.path, article.id)
 
 
 def build_index(candidates: Sequence[Article]) -> SiteIndex:
@@ -100,7 +131,7 @@ def _unique_articles(candidates: Sequence[Article]) -> tuple[list[Article], list
     must never write one page, even on a case-insensitive file system."""
     kept: dict[str, Article] = {}
     problems: list[Problem] = []
-    for article in sorted(candidates, key=lambda a: (a.path, a.id)):
+    for article in sorted(candidates, key=claim_order):
         first = kept.get(article.slug)
         if first is None:
             kept[article.slug] = article
@@ -127,27 +158,17 @@ def _tags(
 ) -> tuple[dict[TagKind, tuple[Tag, ...]], dict[Tag, tuple[Article, ...]], dict[str, ArticleTags]]:
     spellings: dict[tuple[TagKind, str], Counter[str]] = defaultdict(Counter)
     for article in articles:
-        for kind, terms in _terms_of(article):
+        for kind, terms in tag_terms(article):
             for term in terms:
                 spellings[(kind, fold(term))][term] += 1
-    tag_of = {
-        (kind, key): Tag(kind, key, _most_frequent(counter), key_slug(key))
-        for (kind, key), counter in spellings.items()
-        if key
-    }
+    tag_of = {(kind, key): make_tag(kind, key, counter) for (kind, key), counter in spellings.items() if key}
     members: dict[Tag, list[Article]] = defaultdict(list)
     tags_of: dict[str, ArticleTags] = {}
     for article in articles:
-        found = {
-            kind: tuple(tag_of[(kind, fold(t))] for t in terms if fold(t))
-            for kind, terms in _terms_of(article)
-        }
-        for tags in found.values():
+        tags_of[article.id] = found = article_tags(article, tag_of)
+        for tags in (found.keywords, found.themes, found.categories, found.types):
             for tag in tags:
                 members[tag].append(article)
-        tags_of[article.id] = ArticleTags(
-            found[TagKind.KEYWORD], found[TagKind.THEME], found[TagKind.CATEGORY], found[TagKind.TYPE]
-        )
     by_kind = {
         kind: tuple(sorted((t for t in tag_of.values() if t.kind is kind), key=lambda t: (fold(t.label), t.slug)))
         for kind in TagKind
@@ -156,13 +177,27 @@ def _tags(
     return by_kind, tag_articles, tags_of
 
 
-def _terms_of(article: Article) -> tuple[tuple[TagKind, tuple[str, ...]], ...]:
+def tag_terms(article: Article) -> tuple[tuple[TagKind, tuple[str, ...]], ...]:
+    """The article's tags of each kind, as written; a term whose fold is
+    empty names no tag."""
     return (
         (TagKind.KEYWORD, article.keywords),
         (TagKind.THEME, article.themes),
         (TagKind.CATEGORY, (article.category,) if article.category else ()),
         (TagKind.TYPE, (article.type,) if article.type else ()),
     )
+
+
+def make_tag(kind: TagKind, key: str, spellings: Counter[str]) -> Tag:
+    """The tag of a folded key, labelled by its spellings across all articles."""
+    return Tag(kind, key, _most_frequent(spellings), key_slug(key))
+
+
+def article_tags(article: Article, tag_of: Mapping[tuple[TagKind, str], Tag]) -> ArticleTags:
+    """The article's tags in the order it lists them, from each (kind, folded
+    term)'s tag."""
+    found = {kind: tuple(tag_of[(kind, key)] for t in terms if (key := fold(t))) for kind, terms in tag_terms(article)}
+    return ArticleTags(found[TagKind.KEYWORD], found[TagKind.THEME], found[TagKind.CATEGORY], found[TagKind.TYPE])
 
 
 def _most_frequent(counter: Counter[str]) -> str:
@@ -192,11 +227,15 @@ def _entries(
             buckets[placed.article.id].setdefault(kind, []).append(placed)
             if placed.entry.has_name:
                 groups[(kind, name_key(placed.entry))].append(placed)
-    same_name = {
-        key: tuple(sorted(rows, key=oldest_first)) for key, rows in groups.items() if len(rows) > 1
-    }
+    same_name = {key: group for key, rows in groups.items() if (group := name_group(rows))}
     rows_of = {
         article_id: {kind: tuple(found[kind]) for kind in Kind if kind in found}
         for article_id, found in buckets.items()
     }
     return entries, same_name, rows_of
+
+
+def name_group(rows: Sequence[Placed]) -> tuple[Placed, ...]:
+    """Rows of one kind sharing a folded name, oldest first; empty for a row
+    alone, which is seen nowhere again."""
+    return tuple(sorted(rows, key=oldest_first)) if len(rows) > 1 else ()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .feeds import has_feed
 from .foresight import Foresight, TagTrajectories, Trajectory
-from .index import ArticleTags, Placed, SiteIndex, name_key
+from .index import ArticleLinks, ArticleTags, Placed, SiteIndex, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
@@ -255,9 +255,10 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
     return Page("", "home.html", settings.title, settings.description, settings.language, context, "home page", feed=feed_url())
 
 
-def article_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
+def article_pages(article: Article, index: ArticleLinks, foresight: Foresight | None = None) -> Iterator[Page]:
     """An article's own pages: its page, its rows file and one page per row
-    (the preview writes these first after a save)."""
+    (the preview writes these first after a save, from an index
+    of the saved articles only)."""
     yield article_page(article, index, foresight)
     yield rows_file_page(article, index)
     yield from entry_pages(article, index, foresight)
@@ -271,7 +272,7 @@ def _tables(article: Article) -> tuple[Table, ...]:
     )
 
 
-def article_page(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Page:
+def article_page(article: Article, index: ArticleLinks, foresight: Foresight | None = None) -> Page:
     context = ArticleContext(
         article=article,
         tags=index.tags_of[article.id],
@@ -285,7 +286,7 @@ def article_page(article: Article, index: SiteIndex, foresight: Foresight | None
     )
 
 
-def rows_file_page(article: Article, index: SiteIndex) -> Page:
+def rows_file_page(article: Article, index: ArticleLinks) -> Page:
     return Page(
         rows_file_url(article), ROWS_FILE, f"Rows of {article.title}", "", article.language,
         RowsFileContext(article, index.tags_of[article.id]), article.path,
@@ -296,7 +297,7 @@ ROWS_FILE = "rows.json"
 """The template name of rows files: made by foresite/rowlists.py, not Jinja."""
 
 
-def entry_pages(article: Article, index: SiteIndex, foresight: Foresight | None = None) -> Iterator[Page]:
+def entry_pages(article: Article, index: ArticleLinks, foresight: Foresight | None = None) -> Iterator[Page]:
     tags = index.tags_of[article.id]
     for entry in article.entries:
         again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()

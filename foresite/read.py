@@ -26,12 +26,21 @@ def display_path(path: Path) -> str:
 
 def list_sources(content: Path) -> list[Path]:
     """Every `*.md` below `content`, in a stable order; hidden files skipped."""
-    found = [
-        p
-        for p in content.rglob("*.md")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content).parts)
-    ]
+    found = [p for p in content.rglob("*.md") if p.is_file() and not _is_hidden(p.relative_to(content))]
     return sorted(found, key=lambda p: p.relative_to(content).as_posix())
+
+
+def is_source(content: Path, path: Path) -> bool:
+    """Whether `list_sources(content)` would list `path`, were it a file."""
+    try:
+        relative = path.absolute().relative_to(content.absolute())
+    except ValueError:  # outside the content folder
+        return False
+    return path.name.endswith(".md") and not _is_hidden(relative)
+
+
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def read_source(path: Path) -> SourceFile:

@@ -1,8 +1,8 @@
 """The preview server: serves a folder, watches the project, reloads browsers.
 
 It knows nothing of the build: it is given a `rebuild` function, calls it
-when a watched file changes, and tells the open pages to reload when the
-rebuild says the site changed. It is the one place that catches every
+with the watched files that changed, and tells the open pages to reload
+when the rebuild says the site changed. It is the one place that catches every
 exception, so that a bad edit never stops the preview.
 
 The browser side is livereload's own client (livereload.js, from the
@@ -42,6 +42,8 @@ POLL_SECONDS = 0.2
 
 Stamp = tuple[int, int]
 Say = Callable[[str], None]
+Rebuild = Callable[[frozenset[Path]], bool]
+"""Given the files that changed (added, edited or removed), whether the site did."""
 
 _TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".json": "application/json"}
 
@@ -122,13 +124,14 @@ def _scan_folder(folder: str, stamps: dict[str, Stamp]) -> None:
 class PreviewServer:
     """Serves `folder` on host:port and rebuilds it when `watched` files change.
 
-    `rebuild` returns whether the site changed, that is whether open pages
-    should reload."""
+    `rebuild` is told which files changed (so that it need not look at every
+    file again) and returns whether the site changed, that is whether open
+    pages should reload."""
 
     def __init__(
         self,
         folder: Path,
-        rebuild: Callable[[], bool],
+        rebuild: Rebuild,
         watched: Sequence[Path],
         *,
         host: str = "127.0.0.1",
@@ -214,13 +217,14 @@ class PreviewServer:
             now = scan(self.watched)
             if now == self._seen:
                 continue
+            changed = frozenset(Path(p) for p in now.keys() | self._seen.keys() if now.get(p) != self._seen.get(p))
             self._seen = now
-            if self._rebuild_safely():
+            if self._rebuild_safely(changed):
                 self.reload_browsers()
 
-    def _rebuild_safely(self) -> bool:
+    def _rebuild_safely(self, changed: frozenset[Path]) -> bool:
         try:
-            return self.rebuild()
+            return self.rebuild(changed)
         except Exception as exc:  # noqa: BLE001 - a bad edit must never stop the preview
             self.say(f"error: the rebuild failed: {type(exc).__name__}: {exc}")
             self.say("still serving the last good site; save again once it is fixed")

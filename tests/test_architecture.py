@@ -14,7 +14,7 @@ LAYERS: dict[str, int] = {
     "model": 1, "read": 1, "write": 1, "search": 1, "serve": 1,
     "config": 2, "urls": 2, "parse": 2,
     "index": 3, "momentum": 3,
-    "trends": 4, "insights": 4, "feeds": 4, "opendata": 4, "rowlists": 4,
+    "corpus": 4, "trends": 4, "insights": 4, "feeds": 4, "opendata": 4, "rowlists": 4,
     "related": 5,
     "foresight": 6,
     "pages": 7,

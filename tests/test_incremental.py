@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -13,11 +15,14 @@ import pytest
 from foresite import pipeline
 from foresite.config import Settings, load_settings
 from foresite.incremental import IncrementalBuilder, PreviewSearch, is_acceptable, time_one_edit
-from foresite.model import Article
+from foresite.index import build_index
+from foresite.model import Article, Kind
+from foresite.pages import Page, article_pages
 from foresite.parse import ParseResult, parse_article
 from foresite.pipeline import Project, SitePlan
-from foresite.read import stamp_of
+from foresite.read import SourceFile, display_path, list_sources, stamp_of
 from foresite.search import BUNDLE, MANIFEST
+from foresite.urls import entry_url, output_path
 
 from .conftest import ROOT, build_project
 
@@ -337,3 +342,173 @@ def test_an_article_shown_then_deleted_before_the_whole_rebuild_leaves_nothing(p
     builder.rebuild()
     assert not (preview / "articles" / "short-lived").exists()
     assert_same_as_full_build(project, preview, tmp_path)
+
+
+# ---------------------------------------------------------------- the saved articles' own pages
+
+
+def published(content: Path, last_good: Mapping[Path, str] | None = None) -> list[Article]:
+    """The articles a full build of `content` publishes; a file in
+    `last_good` as it was then (the preview keeps showing a refused edit's
+    last good version)."""
+    today, found = pipeline.build_today(), []
+    for path in list_sources(content):
+        if last_good and path in last_good:
+            source = SourceFile(display_path(path), path.stem, last_good[path].encode("utf-8"), (0, 0))
+            result = pipeline.parse_source(source, today)
+        else:
+            result = pipeline.parse_path(path, today)
+        if result.article is not None and not result.article.draft:
+            found.append(result.article)
+    return found
+
+
+def assert_saved_pages_exact(
+    builder: IncrementalBuilder, saved: list[Path], last_good: Mapping[Path, str] | None = None
+) -> None:
+    """The saved articles' pages the preview holds and wrote are those a full
+    build of the same content plans for them, trends and related items (the
+    last whole plan's, in both) aside: equal contexts, ranks of the rows
+    seen again included, and the bytes they render to."""
+    state = builder.state
+    assert state.plan is not None and state.renderer is not None
+    full = build_index(published(builder.project.content, last_good))
+    for path in saved:
+        for page in article_pages(full.by_id[path.stem], full, state.plan.foresight):
+            shown = state.pages[page.url]
+            assert shown == page, f"{page.url} differs from a full build's"
+            assert _ranks(shown) == _ranks(page), f"{page.url}: ranks differ from a full build's"
+            written = (builder.project.output / output_path(page.url)).read_bytes()
+            assert written == state.renderer.render(page), f"{page.url}: other bytes than a full build's"
+
+
+def _ranks(page: Page) -> list[tuple[str, str, int]]:
+    seen_again = getattr(page.context, "seen_again", ())
+    return [(p.article.id, p.entry.slug, p.rank) for p in seen_again]
+
+
+def edited(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    return text.replace(old, new, 1)
+
+
+def first_row_renamed(text: str, section: str, name: str) -> str:
+    """`text` with the first row of the table under `## section` named `name`."""
+    lines = text.split("\n")
+    start = lines.index(f"## {section}")
+    row = next(i for i in range(start, len(lines)) if lines[i].startswith("|") and lines[i - 1].startswith("|:"))
+    lines[row] = re.sub(r"^\|[^|]*\|", f"| {name} |", lines[row])
+    return "\n".join(lines)
+
+
+def with_front_matter(text: str, line: str) -> str:
+    if text.startswith("---\n"):
+        return f"---\n{line}\n{text[4:]}"
+    return f"---\n{line}\n---\n{text}"
+
+
+def seen_again_of(builder: IncrementalBuilder, path: Path, kind: Kind, index: int) -> tuple[str, ...]:
+    """Ids of the articles whose rows the page of `path`'s row lists as seen again."""
+    article = builder.state.corpus.article(path.stem)
+    assert article is not None
+    entry = article.entries_of(kind)[index]
+    return tuple(p.article.id for p in builder.state.pages[entry_url(entry)].context.seen_again)  # type: ignore[attr-defined]
+
+
+def test_the_saved_articles_pages_are_a_full_builds_after_a_series_of_saves(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    content = project / "content"
+    a, b, c = sorted(content.glob("*.md"))[:3]
+    start = build_index(published(content))
+
+    # Copies of b that spell a's first keyword otherwise, more often than it
+    # is spelt now: a's tag takes that label, though a itself is unchanged.
+    keyword = start.by_id[a.stem].keywords[0]
+    respelt = keyword.swapcase()
+    copies = [content / f"copy-{i}.md" for i in range(len(start.tag_articles[start.tags_of[a.stem].keywords[0]]) + 1)]
+    for copy in copies:
+        save(copy, edited(b, "## Keywords\n\n", f"## Keywords\n\n* {respelt}\n"))
+    assert builder.show_saved(copies) is not None
+    assert_saved_pages_exact(builder, copies)
+    save(a, edited(a, "## Summary\n", "## Summary\n\nSaved once. "))
+    builder.show_saved([a])
+    assert_saved_pages_exact(builder, [a])
+    assert builder.state.pages[f"articles/{a.stem}/"].context.tags.keywords[0].label == respelt  # type: ignore[attr-defined]
+
+    # a's first signal takes b's first signal's name, in capitals: it joins
+    # the row seen again in b and its copies (every file looked at, this once).
+    name = start.by_id[b.stem].entries_of(Kind.SIGNAL)[0].name
+    save(a, first_row_renamed(a.read_text(encoding="utf-8"), "Signals", name.upper()))
+    builder.show_saved()
+    assert_saved_pages_exact(builder, [a])
+    assert set(seen_again_of(builder, a, Kind.SIGNAL, 0)) == {b.stem, *(p.stem for p in copies)}
+
+    # b's row leaves the group, a copy is deleted, another becomes a draft.
+    save(b, first_row_renamed(b.read_text(encoding="utf-8"), "Signals", "A name of its own"))
+    copies[0].unlink()
+    save(copies[1], with_front_matter(copies[1].read_text(encoding="utf-8"), "draft: true"))
+    builder.show_saved([b, copies[0], copies[1]])
+    save(a, edited(a, "Saved once. ", "Saved twice. "))
+    builder.show_saved([a])
+    assert_saved_pages_exact(builder, [a, b])
+    assert set(seen_again_of(builder, a, Kind.SIGNAL, 0)) == {p.stem for p in copies[2:]}
+
+    # a links to an article that does not exist yet, then does.
+    target = content / "closest-target.md"
+    link = "* [The target](closest-target)\n"
+    text = a.read_text(encoding="utf-8")
+    save(a, text.replace("## Closest\n\n", f"## Closest\n\n{link}", 1) if "## Closest\n" in text else f"{text}\n## Closest\n\n{link}")
+    builder.show_saved([a])
+    assert_saved_pages_exact(builder, [a])
+    save(target, edited(c, "# __", "# __Target: "))
+    builder.show_saved([target])
+    assert_saved_pages_exact(builder, [target])
+    save(a, edited(a, "Saved twice. ", "Saved three times. "))
+    builder.show_saved([a])
+    assert_saved_pages_exact(builder, [a])
+    assert b"\"../closest-target/\"" in (preview / "articles" / a.stem / "index.html").read_bytes()
+
+    # An edit refused (a row loses a cell) keeps b's last good version: its
+    # row, named as a's in the refused text, stays out of a's group.
+    good_b = b.read_text(encoding="utf-8")
+    broken = first_row_renamed(good_b, "Signals", name).split("\n")
+    row = next(i for i, line in enumerate(broken) if line.startswith("|") and broken[i - 1].startswith("|:"))
+    broken[row + 1] = broken[row + 1].rsplit("|", 2)[0] + "|"
+    save(b, "\n".join(broken))
+    assert builder.show_saved([b]).kept == (str(b),)  # type: ignore[union-attr]
+    save(a, edited(a, "Saved three times. ", "Saved four times. "))
+    builder.show_saved([a])
+    assert_saved_pages_exact(builder, [a], {b: good_b})
+    assert b.stem not in seen_again_of(builder, a, Kind.SIGNAL, 0)
+    save(b, good_b)
+
+    # A second file with a's id claims a's permalink: a full build keeps
+    # the first by path, and the second once the first is gone.
+    second = content / "zz" / a.name
+    second.parent.mkdir()
+    save(second, edited(a, "## Keywords\n\n", "## Keywords\n\n* only in the second file\n"))
+    builder.show_saved([b, second])
+    assert_saved_pages_exact(builder, [a, b])
+    a.unlink()
+    builder.show_saved([a])
+    save(second, edited(second, "Saved four times. ", "Saved by the second file. "))
+    builder.show_saved([second])
+    assert_saved_pages_exact(builder, [second])
+
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_a_save_shows_the_files_the_watcher_names(project: Path, tmp_path: Path) -> None:
+    builder = builder_for(project, tmp_path / "preview")
+    builder.rebuild()
+    path = min((project / "content").glob("*.md"))
+    save(path, edited(path, "## Summary\n", "## Summary\n\nOne word. "))
+    report = builder.show_saved([path])
+    assert report is not None and report.reparsed == (str(path),)
+    assert report.written == 1  # the article page; its rows' pages show no summary
+    # Files the watcher names that are not content are left to the whole rebuild.
+    assert builder.show_saved([project / "site.yml.orig", project / "content" / ".hidden.md"]).reparsed == ()  # type: ignore[union-attr]

@@ -246,7 +246,7 @@ def test_a_taken_port_is_said_clearly(
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ServeError, match=f"port {port} on 127.0.0.1 is already in use"):
-            PreviewServer(tmp_path, lambda: False, (), port=port)
+            PreviewServer(tmp_path, lambda _changed: False, (), port=port)
         code = commands.run("serve", ["--root", str(project), "--port", str(port), "--output", str(tmp_path / "p")])
     assert code == 2
     assert capsys.readouterr().err == (
