@@ -94,12 +94,16 @@ def by_relevancy(entry: Entry, article: Article) -> tuple[int, int, str, str]:
 
 
 def oldest_first(placed: Placed) -> tuple[int, str, str]:
-    ordinal = date_ordinal(placed.article) or datetime.date.max.toordinal()
-    return (ordinal, placed.article.id, placed.entry.slug)
+    return (*article_oldest_first(placed.article), placed.entry.slug)
+
+
+def article_oldest_first(article: Article) -> tuple[int, str]:
+    """The leading part of `oldest_first`: an article's rows are adjacent in that order."""
+    return (date_ordinal(article) or datetime.date.max.toordinal(), article.id)
 
 
 def name_key(entry: Entry) -> str:
-    return fold(entry.name)
+    return entry.key
 
 
 def claim_order(article: Article) -> tuple[str, str]:

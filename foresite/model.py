@@ -6,6 +6,8 @@ import datetime
 import enum
 from dataclasses import dataclass
 
+from .text import fold
+
 
 class Kind(enum.Enum):
     """The kinds of table row an article holds, in the order pages show them."""
@@ -85,6 +87,15 @@ class Entry:
     extra: tuple[tuple[str, str], ...] = ()
     """Cells of columns the format does not define, as (header, value)."""
     line: int = 0
+    key: str = ""
+    """The folded name (text.fold) under which rows of one kind are the same
+    row seen again. Folded once, where the row is made (on the parse
+    workers): folding on every look-up overflowed any cache at 10,000
+    articles, and 222,000 rows."""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", fold(self.name))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ what lets the preview server re-render only the pages an edit touched.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .feeds import has_feed
 from .foresight import Foresight, TagTrajectories, Trajectory
-from .index import ArticleLinks, ArticleTags, Placed, SiteIndex, name_key
+from .index import ArticleLinks, ArticleTags, Placed, SiteIndex, article_oldest_first, name_key
 from .model import Article, ClosestLink, Entry, Kind, Tag, TagKind
 from .opendata import ARTICLE_FIELDS, ARTICLES_FILE, CSV_COLUMNS, ROW_FIELDS, SCHEMA_FILE, Field, csv_name, type_label
 from .related import RelatedArticle, RelatedRow
@@ -301,14 +302,14 @@ def entry_pages(article: Article, index: ArticleLinks, foresight: Foresight | No
     tags = index.tags_of[article.id]
     for entry in article.entries:
         again = index.same_name.get((entry.kind, name_key(entry)), ()) if entry.has_name else ()
-        others, earlier = _others(again, entry, article)
+        others = _Others(again, article)
         trend = foresight.trend_of(article.id, entry) if foresight else None
-        first = _window_start(len(others), earlier, SEEN_AGAIN_ROWS) if trend else 0
+        first = _window_start(len(others), others.earlier, SEEN_AGAIN_ROWS) if trend else 0
         context = EntryContext(
             entry=entry,
             article=article,
             tags=tags,
-            seen_again=others[first : first + SEEN_AGAIN_ROWS] if trend else others,
+            seen_again=others.window(first, SEEN_AGAIN_ROWS) if trend else others.window(0, len(others)),
             seen_again_count=len(others),
             seen_again_first=first + 1,
             trend=trend,
@@ -328,16 +329,32 @@ pages k - 1 lines: bytes grew with the square of how often a name recurs
 (880 bytes a row page at 10,000 articles, 300 at 3,000)."""
 
 
-def _others(again: tuple[Placed, ...], entry: Entry, article: Article) -> tuple[tuple[Placed, ...], int]:
-    """The rows of `again` (oldest first, `entry` among them) from other
-    articles, and how many of those come before `entry`."""
-    others, earlier = [], 0
-    for placed in again:
-        if placed.entry is entry:
-            earlier = len(others)
-        elif placed.article.id != article.id:
-            others.append(placed)
-    return tuple(others), earlier
+class _Others:
+    """The rows of a same-name group (oldest first) from articles other than
+    `article`. That article's rows are adjacent in the group's order, so two
+    bisections find them: walking the group for each of its rows made
+    planning grow with the square of how often a name recurs (3.7 of the
+    7.2 s of planning article and row pages at 10,000 articles)."""
+
+    def __init__(self, group: tuple[Placed, ...], article: Article) -> None:
+        own = article_oldest_first(article)
+        self._group = group
+        self.earlier = bisect_left(group, own, key=_article_part)
+        """How many of them come before the article's."""
+        self._skip = bisect_right(group, own, lo=self.earlier, key=_article_part) - self.earlier
+
+    def __len__(self) -> int:
+        return len(self._group) - self._skip
+
+    def window(self, start: int, size: int) -> tuple[Placed, ...]:
+        stop, split = start + size, self.earlier
+        before = self._group[start : min(stop, split)]
+        after = self._group[max(start, split) + self._skip : stop + self._skip] if stop > split else ()
+        return before + after
+
+
+def _article_part(placed: Placed) -> tuple[int, str]:
+    return article_oldest_first(placed.article)
 
 
 def _window_start(count: int, at: int, size: int) -> int:

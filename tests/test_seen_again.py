@@ -5,15 +5,20 @@ often a name recurs."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
 import pytest
 
-from foresite.pages import SEEN_AGAIN_ROWS
+from foresite.config import Settings
+from foresite.foresight import build_foresight
+from foresite.index import build_index, name_key
+from foresite.pages import SEEN_AGAIN_ROWS, _window_start, entry_pages
 from tests.hostile.make_hostile import _words, benign_article
 
 from .conftest import build_project
+from .test_trends import article
 
 NAME = "Rise of Digital Clones"
 REPEATS = SEEN_AGAIN_ROWS + 9
@@ -87,3 +92,33 @@ def test_a_row_seen_again_less_often_lists_every_repeat(tmp_path: Path) -> None:
         section = re.search(r'<section class="?again"?>(.*?)</section>', page.read_text(encoding="utf-8"), re.DOTALL)[1]
         assert len(re.findall("<li>", section)) == 3
         assert "the trend’s page" not in section
+
+
+def test_the_repeats_of_a_row_skip_its_own_article_wherever_it_stands() -> None:
+    """Pages find a row's repeats by bisection; they must be exactly the
+    group's rows from other articles, in order, however many rows of its own
+    article share the name, and the window must fall where a walk of the
+    group puts it."""
+    rng = random.Random(7)
+    spellings = (NAME, NAME.upper(), NAME.lower())  # one folded name
+    for trial in range(40):
+        articles = []
+        for number in range(rng.randint(2, 40)):
+            date = None if rng.random() < 0.1 else f"202{rng.randint(2, 6)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            articles.append(article(number, date, rows=spellings[: rng.choice((1, 1, 1, 2, 3))]))
+        index = build_index(articles)
+        foresight = build_foresight(index, Settings())
+        for one in index.articles:
+            for page in entry_pages(one, index, foresight):
+                context = page.context
+                group = index.same_name.get((context.entry.kind, name_key(context.entry)), ())
+                others = [p for p in group if p.article.id != one.id]
+                assert context.seen_again_count == len(others), trial
+                if context.trend is None:
+                    assert context.seen_again == tuple(others), trial
+                    continue
+                at = group.index(next(p for p in group if p.entry is context.entry))
+                earlier = sum(p.article.id != one.id for p in group[:at])
+                first = _window_start(len(others), earlier, SEEN_AGAIN_ROWS)
+                assert context.seen_again == tuple(others[first : first + SEEN_AGAIN_ROWS]), trial
+                assert context.seen_again_first == first + 1
