@@ -18,6 +18,7 @@ ratios foresite / (Hugo + Pagefind).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -147,6 +148,25 @@ def print_side_by_side(n: int, ours: dict, peer: dict | None) -> None:
     )
 
 
+def print_growth(measured: dict[int, dict]) -> None:
+    """How each figure grew from one size to the next, beside how the work
+    grew: linear growth is a time ratio no larger than the articles'."""
+    sizes = sorted(measured)
+    for small, large in itertools.pairwise(sizes):
+        a, b = measured[small], measured[large]
+        print(
+            f"\ngrowth {small:,} -> {large:,} articles ({large / small:.2f}x; pages {b['page_count'] / a['page_count']:.2f}x, "
+            f"bytes {b['site_bytes'] / a['site_bytes']:.2f}x): time {b['seconds'] / a['seconds']:.2f}x, "
+            f"CPU {b['cpu_seconds'] / a['cpu_seconds']:.2f}x, peak memory {b['peak_rss_bytes'] / a['peak_rss_bytes']:.2f}x"
+        )
+        stages = ", ".join(
+            f"{stage} {b['stages'][stage] / a['stages'][stage]:.2f}x"
+            for stage in a["stages"]
+            if a["stages"][stage] >= 1 and stage in b["stages"]
+        )
+        print(f"  by stage: {stages}")
+
+
 def markdown_row(n: int, ours: dict, peer: dict | None) -> str:
     edit = ours["edit"] or {}
     cells = [
@@ -187,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     clear_outputs(wait=True)
     rows = []
+    measured: dict[int, dict] = {}
     for n in args.sizes:
         corpus = corpus_for(n)
         # The peer first: the foresite build deletes its search documents at
@@ -199,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         print_side_by_side(n, ours, peer)
         (OUT / f"results-{n}.json").write_text(json.dumps({"foresite": ours, "peer": peer}, indent=1), encoding="utf-8")
         rows.append(markdown_row(n, ours, peer))
+        measured[n] = ours
     clear_outputs(wait=False)
+    print_growth(measured)
     if args.markdown:
         print(f"\nMeasured on {machine()}.\n")
         print("| articles | pages | foresite time | peak memory | site size | bytes/page | edit: HTML / search | Hugo + Pagefind time | their peak memory | their size |")

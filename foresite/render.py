@@ -156,6 +156,7 @@ class Renderer:
             asset=self._asset,
             cached=self._cached,
             row_items=self._row_items_of,
+            again_items=self._again_items_of,
             url_of=url_of,
             relevancy=relevancy_badge,
             fields=FIELDS,
@@ -219,6 +220,19 @@ class Renderer:
                 source = f' <span class=from>— <a href="{escape(href(article))}">{escape(article.title)}</a>, {format_date(article.date)}</span>'
             # No </li>: the next <li> or the list's end closes it.
             lines.append(f'<li>{relevancy_badge(entry.relevancy)}<a href="{escape(href(entry))}">{escape(entry.name)}</a>{source}\n')
+        return Markup("".join(lines))
+
+    def _again_items_of(self, items: Iterable[Placed], name: str) -> Markup:
+        """The <li> of each repeat of a row named `name`: a link to it named by
+        its article, the article's date, and the repeat's name where it is
+        spelt otherwise. Python for the reason of `_row_items_of`: a row page
+        lists up to twelve, more of them the more the scan recurs."""
+        href = self._href
+        lines = []
+        for placed in items:
+            entry, article = placed.entry, placed.article
+            spelt = f" (as “{escape(entry.name)}”)" if entry.name != name else ""
+            lines.append(f'<li><a href="{escape(href(entry))}">{escape(article.title)}</a>, {escape(format_date(article.date))}{spelt}')
         return Markup("".join(lines))
 
     def render(self, page: Page) -> bytes:
