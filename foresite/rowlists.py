@@ -10,7 +10,7 @@ and static/site.js shows them on the pages that need them.
 
 The file holds site-relative URLs made by foresite/urls.py, so the script
 only puts the site's root before them. Each kind's rows are in the order the
-listings give one article's rows (relevancy, then name), each with its place
+listings give one article's rows (relevancy, then slug), each with its place
 in the article's own table: a tag page merging several articles' files needs
 only the order of its articles, which it shows (listings order rows by
 relevancy, then by their article's date and id, as tag pages order their
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import json
 
-from .index import ArticleTags
-from .model import Article, Entry, Kind
+from .index import ArticleTags, by_relevancy
+from .model import Article, Kind
 from .urls import article_url, entry_url, tag_url
 
 
@@ -35,7 +35,8 @@ def rows_file(article: Article, tags: ArticleTags) -> bytes:
         table = article.entries_of(kind)
         if table:
             place = {id(e): n for n, e in enumerate(table)}
-            ordered = sorted(table, key=_in_listing_order)
+            # One article's rows, ordered as the listings order all rows.
+            ordered = sorted(table, key=lambda e: by_relevancy(e, article))
             rows[kind.plural] = [[entry_url(e), e.name, e.relevancy, place[id(e)]] for e in ordered]
     document = {
         "article": article_url(article),
@@ -44,7 +45,3 @@ def rows_file(article: Article, tags: ArticleTags) -> bytes:
         "rows": rows,
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _in_listing_order(entry: Entry) -> tuple[int, str]:
-    return (-(entry.relevancy or 0), entry.slug)
