@@ -11,7 +11,7 @@ import datetime
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 
 import jinja2
@@ -129,6 +129,19 @@ def asset_versions(static: Path) -> dict[str, str]:
     return versions
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, its templates' globals one plain dict.
+
+    Every render copies its template's globals into a new context. Jinja
+    keeps them as a ChainMap over the environment's, whose copy runs key by
+    key in Python: 40 µs a page, a quarter of a row page's time. The
+    Renderer sets every global before it loads a page template, so a copy
+    taken at load time misses nothing."""
+
+    def make_globals(self, d: MutableMapping[str, object] | None) -> MutableMapping[str, object]:
+        return {**self.globals, **(d or {})}
+
+
 class Renderer:
     """Renders pages with one Jinja environment; pure given its inputs.
 
@@ -140,7 +153,7 @@ class Renderer:
 
     def __init__(self, templates: Path, settings: Settings, assets: Mapping[str, str]) -> None:
         self.settings = settings
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
