@@ -25,6 +25,7 @@ from .index import Placed
 from .model import Article, Entry, Kind, Tag, TagKind
 from .pages import FIELDS, Page, RowsFileContext
 from .rowlists import rows_file
+from .search import search_anchor
 from .text import is_markdown_affordable
 from .urls import (
     DATA_URL,
@@ -170,6 +171,7 @@ class Renderer:
             cached=self._cached,
             row_items=self._row_items_of,
             again_items=self._again_items_of,
+            search_anchor=lambda article: search_anchor(url_of(article), article.title),
             url_of=url_of,
             relevancy=relevancy_badge,
             fields=FIELDS,

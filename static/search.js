@@ -115,7 +115,7 @@ async function loadSearch(bundle) {
   // wherever the site is served from.
   const baseUrl = new URL("../", bundle).pathname;
   const instances = await Promise.all(
-    [...languages].map(([language, paths]) => languageInstance(language, paths, baseUrl)),
+    [...languages].map(async ([language, paths]) => ({ language, pagefind: await languageInstance(language, paths, baseUrl) })),
   );
   return new Search(instances, new URL("../", bundle));
 }
@@ -148,24 +148,45 @@ class Search {
   // value. It is the largest download of a search (about 20 bytes a page), so
   // it waits until counts are shown or a sort needs them.
   loadFilters() {
-    this.loading ||= Promise.all(this.instances.map((instance) => instance.filters())).then(() => {
+    this.loading ||= Promise.all(this.instances.map(({ pagefind }) => pagefind.filters())).then(() => {
       this.filtersLoaded = true;
     });
     return this.loading;
   }
 
-  // A result's data, its URLs made the page's own. Pagefind indexes search
-  // documents, not the pages (foresite/search.py), so the page's and its
-  // article's URLs come as metadata, relative to the site's root.
+  // A result's data, as resultItem shows it. Pagefind indexes search
+  // documents, not the pages (foresite/search.py): a document's URL is its
+  // page's with ".html" for the last "/", and a row's article comes as the
+  // id of an anchor, percent-encoded JSON of its site-relative URL and title.
   async data(result) {
     const data = await result.data();
-    const meta = data.meta || {};
-    const onSite = (path) => (path ? new URL(path, this.root).pathname : null);
-    return { ...data, url: onSite(meta.page_url) || data.url, articleUrl: onSite(meta.article_url) };
+    const onSite = (path) => new URL(path, this.root).pathname;
+    const page = data.url.startsWith(this.root.pathname) ? data.url.slice(this.root.pathname.length) : data.url;
+    const first = (key) => (data.filters && data.filters[key] ? data.filters[key][0] : null);
+    let article = null;
+    for (const anchor of data.anchors || []) {
+      if (anchor.element !== "i" || anchor.text) continue;
+      try {
+        const [url, title] = JSON.parse(decodeURIComponent(anchor.id));
+        if (typeof url === "string" && typeof title === "string") article = { url: onSite(url), title };
+      } catch {
+        // not an article's anchor
+      }
+    }
+    return {
+      url: onSite(page.replace(/\.html$/, "/")),
+      title: (data.meta && data.meta.title) || page,
+      excerpt: data.excerpt,
+      language: result.language,
+      kind: first("kind"),
+      relevancy: first("relevancy"),
+      date: first("date"),
+      article,
+    };
   }
 
   async search(term, options) {
-    const found = await Promise.all(this.instances.map((instance) => instance.search(term, options)));
+    const found = await Promise.all(this.instances.map(({ pagefind }) => pagefind.search(term, options)));
     const filters = {};
     for (const one of found) {
       for (const [key, values] of Object.entries(one.filters || {})) {
@@ -175,6 +196,10 @@ class Search {
         }
       }
     }
+    // Each result knows its instance's language, for its lang attribute.
+    found.forEach((one, n) => {
+      for (const result of one.results) result.language = this.instances[n].language;
+    });
     return {
       results: found.flatMap((one) => one.results).sort((a, b) => b.score - a.score),
       unfilteredResultCount: found.reduce((sum, one) => sum + one.unfilteredResultCount, 0),
@@ -438,29 +463,28 @@ function compareValues(a, b) {
 }
 
 function resultItem(data) {
-  const meta = data.meta || {};
   const item = el("li", "hit");
-  if (meta.language) item.lang = meta.language;
-  const line = el("p", "kind", meta.kind || "Page");
-  if (/^[1-5]$/.test(meta.relevancy || "")) {
-    line.append(" · relevancy ", el("b", `r${meta.relevancy}`, meta.relevancy));
+  if (data.language) item.lang = data.language;
+  const line = el("p", "kind", data.kind || "Page");
+  if (/^[1-5]$/.test(data.relevancy || "")) {
+    line.append(" · relevancy ", el("b", `r${data.relevancy}`, data.relevancy));
   }
-  if (meta.date) {
-    const time = el("time", null, meta.date);
-    time.dateTime = meta.date;
+  if (data.date) {
+    const time = el("time", null, data.date);
+    time.dateTime = data.date;
     line.append(" · ", time);
   }
   const heading = el("h3");
-  const link = el("a", null, meta.title || data.url);
+  const link = el("a", null, data.title);
   link.href = data.url;
   heading.append(link);
   const excerpt = el("p", "excerpt");
   excerpt.append(excerptNodes(data.excerpt || ""));
   item.append(line, heading, excerpt);
-  if (meta.article && data.articleUrl) {
+  if (data.article) {
     const from = el("p", "from", "From ");
-    const articleLink = el("a", null, meta.article);
-    articleLink.href = data.articleUrl;
+    const articleLink = el("a", null, data.article.title);
+    articleLink.href = data.article.url;
     from.append(articleLink);
     item.append(from);
   }

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import pytest
 
@@ -113,15 +114,27 @@ def _indexable_pages(site: Path) -> dict[str, str]:
 
 
 def _records(site: Path) -> dict[str, dict]:
-    """What Pagefind stored of each indexed page (its text, meta and
-    filters), by the page's site URL: the fragment files are gzip of a
-    signature and JSON."""
+    """What Pagefind stored of each indexed page (its text, metadata, filters
+    and anchors) and the language of the shard holding it, by the page's site
+    URL: the fragment files are gzip of a signature and JSON, and name their
+    search document, 'signals/x.html' for the page 'signals/x/'."""
+    manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
     records = {}
-    for path in (site / search.BUNDLE).glob("*/fragment/*.pf_fragment"):
-        data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[len(b"pagefind_dcd") :])
-        records[record["meta"]["page_url"]] = record
+    for shard in manifest["shards"]:
+        for path in (site / search.BUNDLE / shard["bundle"]).glob("fragment/*.pf_fragment"):
+            data = gzip.decompress(path.read_bytes())
+            record = json.loads(data[len(b"pagefind_dcd") :])
+            url = record["url"].removeprefix("/").removesuffix(".html") + "/"
+            records[url] = {**record, "language": shard["language"]}
     return records
+
+
+def _article_of(record: dict) -> tuple[str, str]:
+    """A row's article, (site URL, title), from the anchor that carries it."""
+    carried = [a for a in record["anchors"] if a["element"] == "i" and not a["text"]]
+    assert len(carried) == 1, record["url"]
+    url, title = json.loads(unquote(carried[0]["id"]))
+    return url, title
 
 
 def test_every_article_and_row_page_is_indexed_and_nothing_else(built_site: Path) -> None:
@@ -129,7 +142,9 @@ def test_every_article_and_row_page_is_indexed_and_nothing_else(built_site: Path
     pages = _indexable_pages(built_site)
     assert pages and set(records) == set(pages)
     for url, record in records.items():
-        assert record["meta"]["language"] == pages[url]
+        assert record["language"] == pages[url].lower()
+        # Pagefind indexes the words of every metadata field: none but the title.
+        assert list(record["meta"]) == ["title"], url
     # Published pages carry no search markup: Pagefind reads search documents.
     for path in built_site.rglob("*.html"):
         assert "data-pagefind" not in path.read_text(encoding="utf-8"), path
@@ -164,12 +179,14 @@ def test_index_holds_each_page_main_content_and_its_facets(built_site: Path) -> 
         page = (built_site / url / "index.html").read_text(encoding="utf-8")
         assert f"<h1>{record['meta']['title']}</h1>" in html.unescape(page), "the result's title is the page's"
     for url, record in rows.items():
-        assert record["meta"]["kind"] == record["filters"]["kind"][0] != "Article"
-        article_url = record["meta"]["article_url"]
+        assert record["filters"]["kind"][0] != "Article"
+        article_url, title = _article_of(record)
         assert article_url in articles, url
+        assert articles[article_url]["meta"]["title"] == title
         assert f'href="../../{article_url}"' in (built_site / url / "index.html").read_text(encoding="utf-8")
-        if "relevancy" in record["meta"]:
-            assert record["filters"]["relevancy"] == [record["meta"]["relevancy"]]
+        assert len(record["filters"].get("relevancy", [])) <= 1
+    for url, record in articles.items():
+        assert not [a for a in record["anchors"] if a["element"] == "i"], url
     # Field labels are not indexed ("Change" would match every row), and
     # cells stay separate words.
     for url, record in rows.items():
