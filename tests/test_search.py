@@ -347,6 +347,22 @@ def test_french_query_from_the_english_home_page(page: Page, scan_url: str, fren
 
 
 @pytest.mark.browser
+def test_every_hit_holds_the_query_in_its_own_text(page: Page, scan_url: str, french_seed) -> None:
+    """Pagefind indexes the words of metadata fields, and a search document
+    has none but its title: a row is not found by its URL ("issues/…"), its
+    kind or its article's title, and so every hit's excerpt marks a word."""
+    article, _ = french_seed
+    for query in ("issues", "concerns", article.title.split()[0]):
+        _search_from_header(page, scan_url, query)
+        assert _total(page) > 0, query
+        hits = _show_everything(page)
+        unmarked = page.eval_on_selector_all(
+            "#search-results li", "items => items.filter(li => !li.querySelector('.excerpt mark')).map(li => li.querySelector('h3').textContent)"
+        )
+        assert hits and unmarked == [], (query, unmarked)
+
+
+@pytest.mark.browser
 def test_kind_filter_narrows_results_and_its_counts_add_up(page: Page, scan_url: str) -> None:
     page.goto(f"{scan_url}search/?q=heat")
     _wait_for_results(page)
