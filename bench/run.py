@@ -3,6 +3,7 @@
     python bench/run.py                 # N = 300, 3000 and 10000
     python bench/run.py 3000 --no-hugo  # one size, foresite only
     python bench/run.py 3000 --markdown # also print the README table
+    python bench/run.py --repeat 2      # build each size twice more, for growth
 
 For each N it generates a corpus of the real scan's shape (bench/make_corpus.py),
 builds it with `python build.py --base-url …`, for the address the Hugo peer
@@ -68,9 +69,12 @@ def corpus_for(n: int) -> Path:
     return folder
 
 
-def measure_foresite(corpus: Path, n: int) -> dict[str, object]:
-    output = OUT / f"site-{n}"
-    report = OUT / f"report-{n}.json"
+def measure_foresite(corpus: Path, n: int, run_number: int = 1) -> dict[str, object]:
+    # Each run writes a folder of its own: replacing a site would delete
+    # the one before, and slow every later step (AFTER_DELETING_SECONDS).
+    suffix = f"-{run_number}" if run_number > 1 else ""
+    output = OUT / f"site-{n}{suffix}"
+    report = OUT / f"report-{n}{suffix}.json"
     run = run_measured(
         [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "--base-url", BASE_URL,
          "-q", "--report-json", str(report)],
@@ -96,19 +100,30 @@ def measure_foresite(corpus: Path, n: int) -> dict[str, object]:
         "html_bytes": total_bytes - search_bytes,
         "bytes_per_page": total_bytes / max(pages, 1),
         "pages_per_second": pages / run.seconds,
-        "edit": measure_edit(corpus, n),
+        "edit": measure_edit(corpus, n) if run_number == 1 else None,
     }
 
 
 def measure_edit(corpus: Path, n: int) -> dict[str, float] | None:
-    """Seconds from a one-article save to new HTML, and to a current search index."""
-    try:
-        from foresite.incremental import time_one_edit
-    except ImportError:
-        return None
+    """Seconds from a one-article save to new HTML, and to a current search
+    index. In a process of its own: were this one to hold the preview's
+    model, every later measured command would start from its size, and the
+    kernel's high-water mark of that command's memory with it (exec keeps
+    the larger of the two)."""
     work = OUT / f"edit-{n}"
     shutil.copytree(corpus, work / "content")
-    html_seconds, search_seconds = time_one_edit(work / "content", work / "site")
+    script = (
+        "import json, sys; from pathlib import Path; from foresite.incremental import time_one_edit; "
+        "print(json.dumps(time_one_edit(Path(sys.argv[1]), Path(sys.argv[2]))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(work / "content"), str(work / "site")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if run.returncode != 0:
+        print(f"one-article edit not measured:\n{run.stderr[-2000:]}", flush=True)
+        return None
+    html_seconds, search_seconds = json.loads(run.stdout.splitlines()[-1])
     return {"html_seconds": html_seconds, "search_seconds": search_seconds}
 
 
@@ -148,23 +163,37 @@ def print_side_by_side(n: int, ours: dict, peer: dict | None) -> None:
     )
 
 
-def print_growth(measured: dict[int, dict]) -> None:
+def print_growth(measured: dict[int, dict], repeats: dict[int, list[dict]]) -> None:
     """How each figure grew from one size to the next, beside how the work
-    grew: linear growth is a time ratio no larger than the articles'."""
+    grew: linear growth is a time ratio no larger than the articles'. With
+    repeated builds, time and CPU grow as their fastest runs do: on a
+    machine shared with others, what comes and goes only ever adds time."""
     sizes = sorted(measured)
+    for n in sizes:
+        if len(repeats[n]) > 1:
+            runs = ", ".join(f"{run['seconds']:.1f} s (CPU {run['cpu_seconds']:.1f} s)" for run in repeats[n])
+            print(f"\n{n:,} articles, {len(repeats[n])} builds: {runs}")
     for small, large in itertools.pairwise(sizes):
         a, b = measured[small], measured[large]
+        fastest_a, fastest_b = _fastest(repeats[small]), _fastest(repeats[large])
         print(
             f"\ngrowth {small:,} -> {large:,} articles ({large / small:.2f}x; pages {b['page_count'] / a['page_count']:.2f}x, "
             f"bytes {b['site_bytes'] / a['site_bytes']:.2f}x): time {b['seconds'] / a['seconds']:.2f}x, "
             f"CPU {b['cpu_seconds'] / a['cpu_seconds']:.2f}x, peak memory {b['peak_rss_bytes'] / a['peak_rss_bytes']:.2f}x"
+            + (f" (first builds; fastest of {len(repeats[small])} and {len(repeats[large])}: time "
+               f"{fastest_b['seconds'] / fastest_a['seconds']:.2f}x, CPU {fastest_b['cpu_seconds'] / fastest_a['cpu_seconds']:.2f}x)"
+               if len(repeats[small]) > 1 or len(repeats[large]) > 1 else "")
         )
         stages = ", ".join(
-            f"{stage} {b['stages'][stage] / a['stages'][stage]:.2f}x"
-            for stage in a["stages"]
-            if a["stages"][stage] >= 1 and stage in b["stages"]
+            f"{stage} {fastest_b['stages'][stage] / fastest_a['stages'][stage]:.2f}x"
+            for stage in fastest_a["stages"]
+            if fastest_a["stages"][stage] >= 1 and stage in fastest_b["stages"]
         )
         print(f"  by stage: {stages}")
+
+
+def _fastest(runs: list[dict]) -> dict:
+    return min(runs, key=lambda run: run["seconds"])
 
 
 def markdown_row(n: int, ours: dict, peer: dict | None) -> str:
@@ -202,12 +231,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo + Pagefind peer")
     parser.add_argument("--hugo-all", action="store_true", help=f"run the peer above N = {HUGO_MEMORY_LIMIT_N} too")
     parser.add_argument("--markdown", action="store_true", help="print the README table at the end")
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="R",
+        help="build each size R times in all (the extra builds after the first round, largest first) and give growth from the fastest",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
     clear_outputs(wait=True)
     rows = []
     measured: dict[int, dict] = {}
+    repeats: dict[int, list[dict]] = {}
     for n in args.sizes:
         corpus = corpus_for(n)
         # The peer first: the foresite build deletes its search documents at
@@ -221,8 +255,16 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / f"results-{n}.json").write_text(json.dumps({"foresite": ours, "peer": peer}, indent=1), encoding="utf-8")
         rows.append(markdown_row(n, ours, peer))
         measured[n] = ours
+        repeats[n] = [ours]
+    # Later rounds alternate direction, so that a slow spell of the machine
+    # falls on the sizes of a round alike rather than on the last ones.
+    for run_number in range(2, args.repeat + 1):
+        for n in sorted(args.sizes, reverse=run_number % 2 == 0):
+            ours = measure_foresite(corpus_for(n), n, run_number)
+            print(f"\nN = {n:,}, build {run_number}: {ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s, peak RSS {mb(ours['peak_rss_bytes'])}")
+            repeats[n].append(ours)
     clear_outputs(wait=False)
-    print_growth(measured)
+    print_growth(measured, repeats)
     if args.markdown:
         print(f"\nMeasured on {machine()}.\n")
         print("| articles | pages | foresite time | peak memory | site size | bytes/page | edit: HTML / search | Hugo + Pagefind time | their peak memory | their size |")
