@@ -198,7 +198,7 @@ class Renderer:
             module = self.env.get_template(name).module
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
-        self._again_lines: dict[tuple[str, int], tuple[Entry, str]] = {}
+        self._again_lines: dict[tuple[str, int], tuple[Entry, Article, str]] = {}
         self._from = self._scope = ""
         """URL of the page being rendered, and its link scope (urls.link_scope)."""
 
@@ -260,14 +260,15 @@ class Renderer:
     def _again_line(self, entry: Entry, article: Article) -> str:
         key = (self._scope, id(entry))
         known = self._again_lines.get(key)
-        # The entry is kept with its line, so its id cannot be reused by
-        # another while the line is cached (the preview renders new models).
-        if known is not None and known[0] is entry:
-            return known[1]
+        # The entry and article are kept with their line, so that no other
+        # can take their ids while it is cached: the preview's renderer
+        # outlives its models.
+        if known is not None and known[0] is entry and known[1] is article:
+            return known[2]
         if len(self._again_lines) >= AGAIN_CACHE:
             self._again_lines.clear()
         line = f'<li><a href="{escape(self._href(entry))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
-        self._again_lines[key] = (entry, line)
+        self._again_lines[key] = (entry, article, line)
         return line
 
     def render(self, page: Page) -> bytes:

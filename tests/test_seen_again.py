@@ -5,6 +5,8 @@ often a name recurs."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import random
 import re
 from pathlib import Path
@@ -122,3 +124,34 @@ def test_the_repeats_of_a_row_skip_its_own_article_wherever_it_stands() -> None:
                 first = _window_start(len(others), earlier, SEEN_AGAIN_ROWS)
                 assert context.seen_again == tuple(others[first : first + SEEN_AGAIN_ROWS]), trial
                 assert context.seen_again_first == first + 1
+
+
+def test_a_renderer_kept_across_models_shows_each_repeat_as_the_model_has_it() -> None:
+    """The preview keeps its renderer from save to save, and the renderer
+    keeps each repeat's line: a repeat whose article was renamed or
+    redated must show as it is now, and a row spelt otherwise must say so."""
+    from foresite.render import Renderer, asset_versions
+
+    from .conftest import ROOT
+
+    def row_page_html(articles: list, renderer: Renderer) -> str:
+        index = build_index(articles)
+        foresight = build_foresight(index, Settings())
+        page = next(p for p in entry_pages(index.by_id["a001"], index, foresight))
+        return renderer.render(page).decode("utf-8")
+
+    settings = Settings()
+    renderer = Renderer(ROOT / "templates", settings, asset_versions(ROOT / "static"))
+    first = [article(1, "2024-01-10", rows=(NAME,)), article(2, "2024-02-10", rows=(NAME,)), article(3, "2024-03-10", rows=(NAME.upper(),))]
+    before = row_page_html(first, renderer)
+    assert ">Article 2</a>, 2024-02-10<" in before
+    assert f">Article 3</a>, 2024-03-10 (as “{NAME.upper()}”)" in before
+
+    # The second article renamed and redated around the same rows: the renderer
+    # must not show what it cached for them with the article they had before.
+    again = [first[0], dataclasses.replace(first[1], title="Renamed", date=datetime.date(2025, 6, 1)), first[2]]
+    after = row_page_html(again, renderer)
+    assert ">Renamed</a>, 2025-06-01<" in after
+    assert "Article 2<" not in after
+    assert f">Article 3</a>, 2024-03-10 (as “{NAME.upper()}”)" in after
+    assert after == row_page_html(again, Renderer(ROOT / "templates", settings, asset_versions(ROOT / "static")))
