@@ -43,9 +43,10 @@ HUGO_MEMORY_LIMIT_N = 3000
 (measured: ~10 GB at 3,000); run them only with --hugo-all."""
 
 
-OUTPUTS = ("site-*", "hugo-*", "edit-*")
+OUTPUTS = ("site-*", ".site-*", "hugo-*", "edit-*")
 """What a run writes besides corpora: all of it is deleted when the run ends
-(and before, if an interrupted run left some), never between measured steps."""
+(and before, if an interrupted run left some, with the half-written folder of
+a build it stopped), never between measured steps."""
 
 
 def clear_outputs(wait: bool) -> None:

@@ -249,7 +249,7 @@ class Renderer:
         is made once per link scope: a row is listed on the page of every
         other row of its name, up to twelve, and the more the scan recurs
         the more of them (about a million lines at 10,000 articles, where
-        making each anew took 11 µs and a sixth of a row page's time)."""
+        making each anew took 11 µs, a fifth of such a row page's time)."""
         lines = []
         for placed in items:
             entry = placed.entry
