@@ -164,18 +164,19 @@ def print_side_by_side(n: int, ours: dict, peer: dict | None) -> None:
     )
 
 
-def print_growth(measured: dict[int, dict], repeats: dict[int, list[dict]]) -> None:
+def print_growth(repeats: dict[int, list[dict]]) -> None:
     """How each figure grew from one size to the next, beside how the work
     grew: linear growth is a time ratio no larger than the articles'. With
     repeated builds, time and CPU grow as their fastest runs do: on a
-    machine shared with others, what comes and goes only ever adds time."""
-    sizes = sorted(measured)
+    machine shared with others, what comes and goes only ever adds time.
+    `repeats` holds each size's builds, the first round's first."""
+    sizes = sorted(repeats)
     for n in sizes:
         if len(repeats[n]) > 1:
             runs = ", ".join(f"{run['seconds']:.1f} s (CPU {run['cpu_seconds']:.1f} s)" for run in repeats[n])
             print(f"\n{n:,} articles, {len(repeats[n])} builds: {runs}")
     for small, large in itertools.pairwise(sizes):
-        a, b = measured[small], measured[large]
+        a, b = repeats[small][0], repeats[large][0]
         fastest_a, fastest_b = _fastest(repeats[small]), _fastest(repeats[large])
         print(
             f"\ngrowth {small:,} -> {large:,} articles ({large / small:.2f}x; pages {b['page_count'] / a['page_count']:.2f}x, "
@@ -241,7 +242,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     clear_outputs(wait=True)
     rows = []
-    measured: dict[int, dict] = {}
     repeats: dict[int, list[dict]] = {}
     for n in args.sizes:
         corpus = corpus_for(n)
@@ -255,7 +255,6 @@ def main(argv: list[str] | None = None) -> int:
         print_side_by_side(n, ours, peer)
         (OUT / f"results-{n}.json").write_text(json.dumps({"foresite": ours, "peer": peer}, indent=1), encoding="utf-8")
         rows.append(markdown_row(n, ours, peer))
-        measured[n] = ours
         repeats[n] = [ours]
     # Later rounds alternate direction, so that a slow spell of the machine
     # falls on the sizes of a round alike rather than on the last ones.
@@ -265,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nN = {n:,}, build {run_number}: {ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s, peak RSS {mb(ours['peak_rss_bytes'])}")
             repeats[n].append(ours)
     clear_outputs(wait=False)
-    print_growth(measured, repeats)
+    print_growth(repeats)
     if args.markdown:
         print(f"\nMeasured on {machine()}.\n")
         print("| articles | pages | foresite time | peak memory | site size | bytes/page | edit: HTML / search | Hugo + Pagefind time | their peak memory | their size |")
