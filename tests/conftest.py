@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from foresite.config import load_settings
-from foresite.pipeline import BuildOptions, BuildReport, Project, build
+from foresite.build.pipeline import BuildOptions, BuildReport, Project, build
+from foresite.core.config import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -1,5 +1,5 @@
-"""The package's layering: a module imports only from layers below it, so
-there are no cycles and no stage reaches up into a later one."""
+"""The package's layering: subpackages in pipeline order, each importing only
+from the ones below it, with no cycle anywhere (lazy imports included)."""
 
 from __future__ import annotations
 
@@ -8,54 +8,108 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "foresite"
 
-# Lower layers know nothing of higher ones. A new module must be placed here.
-LAYERS: dict[str, int] = {
-    "__init__": 0, "errors": 0, "text": 0, "language": 0, "icons": 0, "charts": 0,
-    "model": 1, "read": 1, "write": 1, "search": 1, "serve": 1,
-    "config": 2, "urls": 2, "parse": 2,
-    "index": 3, "momentum": 3,
-    "corpus": 4, "trends": 4, "insights": 4, "feeds": 4, "opendata": 4, "rowlists": 4,
-    "related": 5,
-    "foresight": 6,
-    "pages": 7,
-    "pages_trends": 8, "cite": 8, "publish": 8, "render": 9,
-    "pipeline": 10,
-    "incremental": 11, "check": 11, "scaffold": 11,
-    "cli": 12,
-    "commands": 13,
-}
+# Lower subpackages know nothing of higher ones; docs/architecture.md explains
+# each. A new subpackage must be placed here.
+ORDER = ["core", "source", "index", "foresight", "search", "output", "pages", "render", "build", "preview", "cli"]
+RANK = {name: rank for rank, name in enumerate(ORDER)}
 
-# The preview server is handed a rebuild function; it imports no build stage.
-STAGES = {"parse", "index", "pages", "render", "search", "write", "pipeline", "incremental", "read"}
+# Modules of the package root: the version and `python -m foresite`.
+ROOT_MODULES = {"foresite", "foresite.__main__"}
 
 
-def module_imports(path: Path) -> set[str]:
-    """Sibling modules imported at module level (lazy imports inside
-    functions, such as the command dispatch, are deliberate and allowed)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imported_modules(path: Path, known: set[str]) -> set[str]:
+    """Every foresite module this file imports, at module level or inside a
+    function: a lazy import still makes a cycle a reader must untangle."""
     found = set()
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("foresite"):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if candidate in known else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("foresite"))
     return found
 
 
-def test_every_module_has_a_layer() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    assert modules - LAYERS.keys() == set(), "place the new module in LAYERS"
+def subpackage(module: str) -> str:
+    return module.split(".")[1]
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = package_modules()
+    known = set(modules)
+    return {name: imported_modules(path, known) - {name} for name, path in modules.items()}
+
+
+def test_every_module_lives_in_a_known_subpackage() -> None:
+    misplaced = [name for name in package_modules() if name not in ROOT_MODULES and subpackage(name) not in RANK]
+    assert misplaced == [], "place each module in a subpackage of ORDER"
+
+
+def test_every_subpackage_says_what_it_owns_and_may_import() -> None:
+    for name in ORDER:
+        doc = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text(encoding="utf-8"))) or ""
+        assert "May import:" in doc, f"foresite/{name}/__init__.py: say what it owns and what it may import"
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    upward = []
+    for module, imported in sorted(graph.items()):
+        if module in ROOT_MODULES:
+            continue
+        for target in sorted(imported):
+            if target not in ROOT_MODULES and RANK[subpackage(target)] > RANK[subpackage(module)]:
+                upward.append(f"{module} imports {target}")
+    return upward
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import cycle once, found by depth-first search."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                found.append(stack[stack.index(target):] + [target])
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+    return found
 
 
 def test_imports_only_go_down() -> None:
-    upward = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        for imported in module_imports(path):
-            if LAYERS.get(imported, 99) >= LAYERS[path.stem]:
-                upward.append(f"{path.stem} (layer {LAYERS[path.stem]}) imports {imported} (layer {LAYERS.get(imported)})")
-    assert upward == []
+    assert upward_imports(import_graph()) == []
+
+
+def test_there_is_no_import_cycle() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_the_checks_catch_an_upward_import_and_a_cycle() -> None:
+    graph = {"foresite.core.model": {"foresite.render.renderer"}, "foresite.render.renderer": {"foresite.core.model"}}
+    assert upward_imports(graph) == ["foresite.core.model imports foresite.render.renderer"]
+    assert cycles(graph) == [["foresite.core.model", "foresite.render.renderer", "foresite.core.model"]]
 
 
 def test_the_preview_server_imports_no_stage() -> None:
-    assert module_imports(PACKAGE / "serve.py") & STAGES == set()
+    """The server is handed a rebuild function; it knows only the vocabulary."""
+    imported = import_graph()["foresite.preview.serve"]
+    assert {subpackage(name) for name in imported} <= {"core"}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from foresite.write import new_staging, publish, sweep_stale
+from foresite.output.write import new_staging, publish, sweep_stale
 from tests.hostile.make_hostile import benign_article, make_hostile_corpus
 
 from .conftest import ROOT, file_hashes
@@ -121,8 +121,8 @@ def test_a_build_killed_between_two_renames_is_undone_by_the_next(tmp_path: Path
         real_rename(source, target)
 
     real_rename = os.rename
-    monkeypatch.setattr("foresite.write._exchange", lambda first, second: False)
-    monkeypatch.setattr("foresite.write.os.rename", killed)
+    monkeypatch.setattr("foresite.output.write._exchange", lambda first, second: False)
+    monkeypatch.setattr("foresite.output.write.os.rename", killed)
     with pytest.raises(KeyboardInterrupt):
         publish(staging, output)
     monkeypatch.undo()

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from foresite import commands, pipeline
-from foresite.check import check_content
-from foresite.config import Settings
+from foresite.build import pipeline
+from foresite.cli import commands
+from foresite.cli.check import check_content
+from foresite.core.config import Settings
 
 TODAY = datetime.date(2026, 11, 24)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from foresite.cli import main
-from foresite.config import HomeSettings, Settings, load_settings
-from foresite.errors import SettingsError
+from foresite.cli.main import main
+from foresite.core.config import HomeSettings, Settings, load_settings
+from foresite.core.errors import SettingsError
 from tests.conftest import ROOT
 
 

@@ -11,12 +11,12 @@ import random
 
 import pytest
 
-from foresite.corpus import FEW_ROWS, Corpus
-from foresite.index import SiteIndex, build_index, name_key
-from foresite.model import Article, ClosestLink
-from foresite.pipeline import build_today, parse_path
-from foresite.read import list_sources
-from foresite.text import fold
+from foresite.build.pipeline import build_today, parse_path
+from foresite.core.model import Article, ClosestLink
+from foresite.core.text import fold
+from foresite.index.site_index import SiteIndex, build_index, name_key
+from foresite.preview.corpus import FEW_ROWS, Corpus
+from foresite.source.read import list_sources
 
 from .conftest import ROOT
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from foresite.parse import parse_article
-from foresite.render import CONTENT_SECURITY_POLICY, SEARCH_PAGE_POLICY, markdown_to_html
-from foresite.text import article_slug
+from foresite.core.text import article_slug
+from foresite.render.renderer import CONTENT_SECURITY_POLICY, SEARCH_PAGE_POLICY, markdown_to_html
+from foresite.source.parse import parse_article
 from tests.hostile.make_hostile import HOSTILE_PREFIX, YAML_RCE_MARKER, make_hostile_corpus
 
 from .conftest import ROOT, file_hashes

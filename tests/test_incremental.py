@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from foresite import pipeline
-from foresite.config import Settings, load_settings
-from foresite.incremental import IncrementalBuilder, PreviewSearch, is_acceptable, time_one_edit
-from foresite.index import build_index
-from foresite.model import Article, Kind
-from foresite.pages import Page, article_pages
-from foresite.parse import ParseResult, parse_article
-from foresite.pipeline import Project, SitePlan
-from foresite.read import SourceFile, display_path, list_sources, stamp_of
-from foresite.search import BUNDLE, MANIFEST
-from foresite.urls import entry_url, output_path
+from foresite.build import pipeline
+from foresite.build.pipeline import Project, SitePlan
+from foresite.core.config import Settings, load_settings
+from foresite.core.model import Article, Kind
+from foresite.core.urls import entry_url, output_path
+from foresite.index.site_index import build_index
+from foresite.pages.plan import Page, article_pages
+from foresite.preview.rebuild import IncrementalBuilder, PreviewSearch, is_acceptable, time_one_edit
+from foresite.search.pagefind import BUNDLE, MANIFEST
+from foresite.source.parse import ParseResult, parse_article
+from foresite.source.read import SourceFile, display_path, list_sources, stamp_of
 
 from .conftest import ROOT, build_project
 
@@ -216,7 +216,7 @@ def test_a_file_broken_from_the_start_is_left_out_as_in_a_full_build(project: Pa
 def test_an_edit_is_shown_unless_it_adds_a_problem(
     new_messages: list[str], shown_messages: list[str], acceptable: bool
 ) -> None:
-    from foresite.errors import warning
+    from foresite.core.errors import warning
 
     article = pipeline.parse_source(
         pipeline.read_source(min((ROOT / "content").glob("*.md"))), pipeline.build_today()
@@ -306,7 +306,7 @@ def test_templates_settings_and_static_files_wait_for_the_whole_rebuild(project:
 def test_a_save_during_a_whole_rebuild_is_shown_and_the_rebuild_redone(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from foresite import incremental
+    from foresite.preview import rebuild as incremental
 
     preview = tmp_path / "preview"
     builder = builder_for(project, preview)

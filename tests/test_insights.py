@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from foresite.charts import bar_chart, heatmap, sparkline
-from foresite.config import InsightSettings, Settings
-from foresite.index import build_index
-from foresite.insights import build_insights
-from foresite.model import Article, Entry, Kind
+from foresite.core.config import InsightSettings, Settings
+from foresite.core.model import Article, Entry, Kind
+from foresite.foresight.charts import bar_chart, heatmap, sparkline
+from foresite.foresight.insights import build_insights
+from foresite.index.site_index import build_index
 
 from .conftest import serve_folder
 

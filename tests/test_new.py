@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from foresite import commands
-from foresite.check import check_content
-from foresite.config import Settings
-from foresite.parse import parse_article
-from foresite.scaffold import ScaffoldError, article_text, create_article, free_id
+from foresite.cli import commands
+from foresite.cli.check import check_content
+from foresite.cli.scaffold import ScaffoldError, article_text, create_article, free_id
+from foresite.core.config import Settings
+from foresite.source.parse import parse_article
 
 TODAY = datetime.date(2026, 11, 24)
 EPOCH_OF_TODAY = "1795478400"  # 2026-11-24T00:00:00Z

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from foresite.model import Kind
-from foresite.parse import decode, origin_date, parse_article, split_row
+from foresite.core.model import Kind
+from foresite.source.parse import decode, origin_date, parse_article, split_row
 
 TODAY = datetime.date(2026, 11, 24)
 

@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from foresite.config import Settings
-from foresite.errors import Problem
-from foresite.parse import decode, parse_article, split_lines
-from foresite.pipeline import plan
-from foresite.text import article_slug, fold, key_slug, safe_slug
-from foresite.urls import output_path, relative, safe_external_url
-from foresite.write import UnsafePathError, target_path
+from foresite.build.pipeline import plan
+from foresite.core.config import Settings
+from foresite.core.errors import Problem
+from foresite.core.text import article_slug, fold, key_slug, safe_slug
+from foresite.core.urls import output_path, relative, safe_external_url
+from foresite.output.write import UnsafePathError, target_path
+from foresite.source.parse import decode, parse_article, split_lines
 
 TODAY = datetime.date(2030, 1, 1)
 ROOT = Path("/srv/out/site")

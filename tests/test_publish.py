@@ -24,13 +24,14 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 import yaml
 
-from foresite import icons, publish
-from foresite.config import Settings
-from foresite.feeds import Feed, render_feed
-from foresite.index import build_index
-from foresite.model import Article, Kind
-from foresite.opendata import kind_csv
-from foresite.parse import parse_article
+from foresite.build import site_files as publish
+from foresite.core.config import Settings
+from foresite.core.model import Article, Kind
+from foresite.index.site_index import build_index
+from foresite.output import icons
+from foresite.output.feeds import Feed, render_feed
+from foresite.output.opendata import kind_csv
+from foresite.source.parse import parse_article
 from tests.conftest import ROOT, build_project, serve_folder
 
 if TYPE_CHECKING:
@@ -337,7 +338,7 @@ def test_sitemap_lists_exactly_the_built_pages_with_article_dates(served: tuple[
 
 
 def test_a_sitemap_past_the_limit_becomes_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    from foresite.pipeline import plan
+    from foresite.build.pipeline import plan
 
     articles = list(_articles_of(ROOT / "content"))
     settings = Settings(base_url="https://example.org/")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from foresite.config import Settings
-from foresite.foresight import Foresight, build_foresight
-from foresite.index import SiteIndex, build_index
-from foresite.related import Relation, text_words
+from foresite.core.config import Settings
+from foresite.foresight.related import Relation, text_words
+from foresite.foresight.results import Foresight, build_foresight
+from foresite.index.site_index import SiteIndex, build_index
 
 from .conftest import ROOT, build_project, serve_folder
 from .test_trends import parse_folder

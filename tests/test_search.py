@@ -17,20 +17,20 @@ from urllib.parse import unquote
 
 import pytest
 
-from foresite import search
-from foresite.cli import summary_line
-from foresite.model import Kind
-from foresite.pipeline import build_today, parse_source
-from foresite.read import list_sources, read_source
-from foresite.search import IndexedPage, plan_shards
-from foresite.urls import entry_url
+from foresite.build.pipeline import build_today, parse_source
+from foresite.cli.main import summary_line
+from foresite.core.model import Kind
+from foresite.core.urls import entry_url
+from foresite.search import pagefind as search
+from foresite.search.pagefind import IndexedPage, plan_shards
+from foresite.source.read import list_sources, read_source
 from tests.conftest import ROOT, build_project, serve_folder
 from tests.hostile import make_hostile
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-    from foresite.pipeline import BuildReport
+    from foresite.build.pipeline import BuildReport
 
 CONTENT = ROOT / "content"
 SUB_PATH = "/scan/"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from foresite.config import Settings
-from foresite.foresight import build_foresight
-from foresite.index import build_index, name_key
-from foresite.pages import SEEN_AGAIN_ROWS, _window_start, entry_pages
+from foresite.core.config import Settings
+from foresite.foresight.results import build_foresight
+from foresite.index.site_index import build_index, name_key
+from foresite.pages.plan import SEEN_AGAIN_ROWS, _window_start, entry_pages
 from tests.hostile.make_hostile import _words, benign_article
 
 from .conftest import build_project
@@ -130,7 +130,7 @@ def test_a_renderer_kept_across_models_shows_each_repeat_as_the_model_has_it() -
     """The preview keeps its renderer from save to save, and the renderer
     keeps each repeat's line: a repeat whose article was renamed or
     redated must show as it is now, and a row spelt otherwise must say so."""
-    from foresite.render import Renderer, asset_versions
+    from foresite.render.renderer import Renderer, asset_versions
 
     from .conftest import ROOT
 

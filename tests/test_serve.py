@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from foresite import commands
-from foresite.config import load_settings
-from foresite.incremental import IncrementalBuilder
-from foresite.parse import parse_article
-from foresite.pipeline import Project, build_today
-from foresite.serve import PreviewServer, ServeError, inject, is_loopback, livereload_tag, resolve_request
+from foresite.build.pipeline import Project, build_today
+from foresite.cli import commands
+from foresite.core.config import load_settings
+from foresite.preview.rebuild import IncrementalBuilder
+from foresite.preview.serve import PreviewServer, ServeError, inject, is_loopback, livereload_tag, resolve_request
+from foresite.source.parse import parse_article
 
 from .conftest import ROOT
 

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from foresite.config import Settings
-from foresite.index import SiteIndex
-from foresite.model import Kind
-from foresite.pages import EntryContext, Page, TagContext
-from foresite.pipeline import plan
-from foresite.urls import entry_url, url_of
+from foresite.build.pipeline import plan
+from foresite.core.config import Settings
+from foresite.core.model import Kind
+from foresite.core.urls import entry_url, url_of
+from foresite.index.site_index import SiteIndex
+from foresite.pages.plan import EntryContext, Page, TagContext
 from tests.hostile.make_hostile import benign_article
 
 from .conftest import ROOT, build_project, serve_folder

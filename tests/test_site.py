@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from foresite.model import Kind
+from foresite.core.model import Kind
 from tests.conftest import ROOT, build_project
 
 TABLE_SECTIONS = {kind.section: kind for kind in Kind}

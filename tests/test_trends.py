@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from foresite.config import MomentumSettings, Settings, TrendSettings
-from foresite.foresight import build_foresight
-from foresite.index import build_index
-from foresite.model import Article, Entry, Kind, Tag, TagKind
-from foresite.momentum import FADING, NEW, RISING, STEADY, build_timeline, momentum_of, tag_momentum
-from foresite.parse import decode, parse_article
-from foresite.text import safe_slug
-from foresite.trends import build_trends, key_terms, similarity
+from foresite.core.config import MomentumSettings, Settings, TrendSettings
+from foresite.core.model import Article, Entry, Kind, Tag, TagKind
+from foresite.core.text import safe_slug
+from foresite.foresight.momentum import FADING, NEW, RISING, STEADY, build_timeline, momentum_of, tag_momentum
+from foresite.foresight.results import build_foresight
+from foresite.foresight.trends import build_trends, key_terms, similarity
+from foresite.index.site_index import build_index
+from foresite.source.parse import decode, parse_article
 from tests.test_insights import parse_svg
 from tests.test_insights import svg_blocks as svg_texts
 

@@ -19,8 +19,8 @@ EPOCH = "1767225600"  # 2026-01-01: the golden build's "today", for date checks
 
 def build_golden(output: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from foresite.config import load_settings
-    from foresite.pipeline import BuildOptions, Project, build
+    from foresite.build.pipeline import BuildOptions, Project, build
+    from foresite.core.config import load_settings
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     project = Project(content=HERE / "content", templates=ROOT / "templates", static=HERE / "static", output=output)

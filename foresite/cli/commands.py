@@ -1,0 +1,230 @@
+"""The editors' commands: `serve` (live preview), `new` (start an article) and
+`check` (validate content without building)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from foresite.build.pipeline import Project, build_today
+from foresite.cli.check import check_content
+from foresite.cli.options import add_common_options, check_project, project_paths
+from foresite.cli.scaffold import ScaffoldError, create_article, describe
+from foresite.core.config import SETTINGS_FILE, Settings, load_settings
+from foresite.core.errors import SettingsError
+from foresite.preview.rebuild import SAVED_SEARCH_WAIT, IncrementalBuilder, PreviewSearch, RebuildReport
+from foresite.preview.serve import BackgroundJob, PreviewServer, ServeError, is_loopback
+
+PREVIEW_FOLDER = ".preview"
+"""Where `serve` writes, beside site/: a full build may run at the same time."""
+
+
+def run(command: str, args: Sequence[str]) -> int:
+    handlers: dict[str, Callable[[Sequence[str]], int]] = {"serve": serve, "new": new, "check": check}
+    return handlers[command](args)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _complain(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- serve
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py serve",
+        description="Build the site into .preview/, serve it, and rebuild and reload the browser "
+        "whenever a file in content/, templates/, static/ or site.yml is saved.",
+    )
+    add_common_options(parser, output_default=f"{PREVIEW_FOLDER}/")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--no-search", action="store_true", help="do not keep the search index current")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to render many pages with")
+    return parser
+
+
+def serve(args: Sequence[str]) -> int:
+    options = serve_parser().parse_args(args)
+    root = Path(options.root)
+    try:
+        project = project_paths(root, options.content, options.output or str(root / PREVIEW_FOLDER))
+        check_project(project)
+        builder = preview_builder(project, root, options.base_url, options.workers)
+        preview = Preview(builder, None if options.no_search else PreviewSearch(project.output, say=_say), options.quiet)
+        # Listening before the first build: a taken port is said at once.
+        server = PreviewServer(
+            project.output, preview.on_save, watched_paths(project, root), host=options.host, port=options.port, say=_say
+        )
+    except (SettingsError, ServeError) as exc:
+        _complain(f"error: {exc}")
+        return 2
+    if not is_loopback(options.host):
+        _complain(f"warning: listening on {options.host}: anyone who can reach this machine can read the preview")
+    preview.start(server)
+    _say(f"serving {project.output} at {server.url} — saving a file rebuilds and reloads the page; Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _say("stopped")
+    finally:
+        preview.close()
+    return 0
+
+
+def preview_builder(project: Project, root: Path, base_url: str | None, workers: int) -> IncrementalBuilder:
+    def settings() -> Settings:
+        return load_settings(root, {"base_url": base_url})
+
+    settings()  # a bad settings file stops `serve` before it listens
+    return IncrementalBuilder(project, root / SETTINGS_FILE, settings, workers=workers)
+
+
+def watched_paths(project: Project, root: Path) -> tuple[Path, ...]:
+    return (project.content, project.templates, project.static, root / SETTINGS_FILE)
+
+
+class Preview:
+    """What `serve` does on a save: the saved articles' pages at once (the
+    server reloads the browser), then every page and the search index in
+    the background (pages whose file changed again reload again)."""
+
+    def __init__(self, builder: IncrementalBuilder, search: PreviewSearch | None, quiet: bool) -> None:
+        self.builder = builder
+        self.search = search
+        self.quiet = quiet
+        self.server: PreviewServer | None = None
+        self.whole = BackgroundJob("the rebuild", self.rebuild_whole, say=_complain)
+
+    def start(self, server: PreviewServer) -> None:
+        """The first build, before the server answers; a broken template
+        does not stop the preview either: the next save tries again."""
+        self.server = server
+        self.whole.request()
+        self.whole.wait()
+
+    def on_save(self, changed: frozenset[Path]) -> bool:
+        """Called by the server's watcher with the files that changed;
+        whether to reload the browsers now."""
+        report = self.builder.show_saved(changed)
+        if report is not None:
+            report_rebuild(report, self.quiet)
+            if self.search is not None:
+                self.search.request_saved(report)
+        if report is None or report.reparsed:
+            self.whole.request()
+        return report is not None and report.changed
+
+    def rebuild_whole(self) -> None:
+        if self.search is not None:
+            self.search.wait_saved(SAVED_SEARCH_WAIT)
+        try:
+            report = self.builder.rebuild()
+        except SettingsError as exc:
+            _complain(f"error: {exc}")
+            _complain("still serving the last good site")
+            return
+        report_rebuild(report, self.quiet)
+        if report.changed and self.server is not None:
+            self.server.reload_browsers()
+        if self.search is not None and (report.changed or report.indexed_changed):
+            self.search.request(report)
+
+    def close(self) -> None:
+        # Briefly: files are replaced whole, so stopping mid-rebuild leaves none torn.
+        self.whole.close(timeout=2)
+        if self.search is not None:
+            self.search.close(timeout=2)
+
+
+def report_rebuild(report: RebuildReport, quiet: bool) -> None:
+    for problem in report.problems:
+        _complain(str(problem))
+    for path in report.kept:
+        _complain(f"{path}: the preview keeps showing its last good version until the problems above are fixed")
+    if not report.reparsed and not report.changed:
+        return
+    if report.whole:
+        _say(
+            f"site up to date in {report.seconds:.1f} s: {report.articles} articles, {report.rendered} pages "
+            f"rendered, {_files(report.written)} written, {report.removed} removed"
+        )
+    elif report.changed and not quiet:
+        _say(f"saved articles' pages written in {report.seconds:.2f} s ({_files(report.written)}); the rest follows")
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+# ---------------------------------------------------------------- new
+
+
+def new_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py new",
+        description="Start an article: content/<id>.md with every section of the newer layout ready "
+        "to fill in and today's date as its origin. Never overwrites a file; prints the new file's path.",
+    )
+    parser.add_argument("title", help="the article's title; its slug becomes the id and file name")
+    parser.add_argument("--url", help="the address of the article scanned (its External link)")
+    parser.add_argument("--lang", metavar="CODE", help="the article's language, e.g. fr (default: guessed from its text)")
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder (default: .)")
+    return parser
+
+
+def new(args: Sequence[str]) -> int:
+    options = new_parser().parse_args(args)
+    content = Path(options.content) if options.content else Path(options.root) / "content"
+    today = build_today()
+    try:
+        article = create_article(content, options.title, today, options.url, options.lang)
+    except (ScaffoldError, OSError) as exc:
+        _complain(f"error: {exc}")
+        return 2
+    _complain(describe(article, today))
+    _say(str(article.path))
+    return 0
+
+
+# ---------------------------------------------------------------- check
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py check",
+        description="Report every problem of the content, one 'path:line: level: message' per line, "
+        "without writing a site. Exit code 1 when there is an error, 0 otherwise (warnings allowed).",
+    )
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml (default: .)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, and the summary when there are some")
+    return parser
+
+
+def check(args: Sequence[str]) -> int:
+    options = check_parser().parse_args(args)
+    root = Path(options.root)
+    try:
+        settings = load_settings(root)
+        content = project_paths(root, options.content, None).content
+        if not content.is_dir():
+            raise SettingsError(f"content folder {content} does not exist")
+    except SettingsError as exc:
+        _complain(f"error: {exc}")
+        return 2
+    report = check_content(content, settings, build_today())
+    for problem in report.problems:
+        _say(str(problem))
+    if not options.quiet or report.problems:
+        _say(report.summary())
+    return report.exit_code

@@ -1,0 +1,608 @@
+"""The preview's rebuild: a full build's stages, redoing only what an edit touched.
+
+A full build reads, parses, indexes, plans, renders and writes everything.
+Here each step is kept from one rebuild to the next and redone only where
+its input changed:
+
+- parse results are cached by (path, stamp): only saved files are re-read;
+- the index and the page plan are rebuilt whole (they need every article),
+  but unchanged articles keep their identity, so comparing a page with the
+  previous build's page at the same URL is cheap; only pages that differ are
+  rendered, since a page's bytes are a pure function of (template, page);
+- a change to templates/, static/ or the settings file re-renders everything;
+- only files whose bytes changed are written, and files of pages that are
+  gone are deleted.
+
+The result (`rebuild`) is the site a full build of the same content writes,
+the search bundle aside, which `PreviewSearch` keeps current after it.
+
+Planning the whole site takes seconds at a few thousand articles (trends and
+related items compare every article with the others), so a save is shown in
+two steps: `show_saved` renders the saved articles' own pages at once, from
+the previous plan's trends and related items and an index of those articles
+only, which `corpus.Corpus` finds without going through the others; `rebuild`
+then brings every page up to date. It plans without holding the lock, so a
+save that arrives meanwhile is shown at once, and the stale plan is redone.
+
+An edit that breaks a file does not break the preview: the file keeps
+showing its last good version (see `is_acceptable`) until a save fixes it.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foresite.build.pipeline import (
+    Project,
+    SearchDocs,
+    SitePlan,
+    build_today,
+    parse_path,
+    plan_site,
+    render_pages,
+    search_pages,
+)
+from foresite.build.site_files import site_files
+from foresite.core.config import SETTINGS_FILE, Settings, load_settings
+from foresite.core.errors import Problem
+from foresite.core.model import Article
+from foresite.core.urls import output_path
+from foresite.output.write import copy_tree, remove_files, write_file
+from foresite.pages.plan import Page, article_pages
+from foresite.preview.corpus import Change, Corpus
+from foresite.preview.serve import BackgroundJob
+from foresite.render.renderer import Renderer, asset_versions
+from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
+from foresite.source.parse import ParseResult
+from foresite.source.read import display_path, is_source, list_sources, stamp_of
+
+Stamp = tuple[int, int]
+Setup = tuple[tuple[str, Stamp], ...]
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """What the preview knows of one content file."""
+
+    stamp: Stamp
+    latest: ParseResult
+    """The parse of the file as it is now, for its messages."""
+    shown: ParseResult | None
+    """The parse the site shows: the latest acceptable one, if any."""
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    reparsed: tuple[str, ...]
+    """Content files read again (changed, added) or dropped (deleted)."""
+    kept: tuple[str, ...]
+    """Files whose edit was refused: the site shows their last good version."""
+    problems: tuple[Problem, ...]
+    """Problems of the files reparsed, and problems across articles that are new."""
+    articles: int
+    rendered: int
+    """Pages rendered because they differ from the pages last written."""
+    written: int
+    """Files whose bytes changed."""
+    removed: int
+    indexed_changed: tuple[str, ...]
+    """Output paths of search-indexed pages written or removed since the last whole rebuild."""
+    indexed: tuple[IndexedPage, ...]
+    """Every page the search index takes, in the order it takes them."""
+    seconds: float
+    whole: bool = True
+    """Whether every page is now up to date (`rebuild`), or only the saved articles' own (`show_saved`)."""
+    saved_indexed: tuple[str, ...] = ()
+    """Output paths of the saved articles' own pages that `show_saved` wrote and search takes."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def is_acceptable(new: ParseResult, shown: ParseResult | None) -> bool:
+    """Whether the preview shows a file's new parse.
+
+    Not when it has no article (bad YAML, not text, unreadable), nor when
+    the edit added a problem the shown version did not have, such as a row
+    with the wrong number of cells: an editor saving half-typed work keeps
+    seeing the last good page, and the terminal says what to fix."""
+    if new.article is None:
+        return False
+    if shown is None:
+        return True
+    return not (_messages(new) - _messages(shown))
+
+
+def _messages(result: ParseResult) -> Counter[str]:
+    # Without line numbers: lines move when the editor adds text above.
+    return Counter(f"{p.level.value}: {p.message}" for p in result.problems)
+
+
+@dataclass
+class _State:
+    """Everything a rebuild keeps for the next one."""
+
+    files: dict[str, CachedFile] = field(default_factory=dict)
+    """By display path."""
+    corpus: Corpus = field(default_factory=Corpus)
+    """The articles `files` show, as a full build would index them."""
+    generation: int = 0
+    """Counts the changes to what `files` show: a plan made before the last one is stale."""
+    pages: dict[str, Page] = field(default_factory=dict)
+    """The pages last written, by URL."""
+    outputs: frozenset[str] = frozenset()
+    """Every file of the site as last rebuilt whole, relative to the output."""
+    plan: SitePlan | None = None
+    """The last whole rebuild's plan."""
+    planned_generation: int = -1
+    setup: Setup = ()
+    settings: Settings | None = None
+    renderer: Renderer | None = None
+    index_problems: frozenset[Problem] = frozenset()
+    search_changed: set[str] = field(default_factory=set)
+    """Indexed pages written or removed since the search index was last told."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a whole rebuild plans from, taken under the lock."""
+
+    generation: int
+    articles: tuple[Article, ...]
+    setup: Setup
+    settings: Settings
+    reparsed: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+class IncrementalBuilder:
+    """Keeps a preview folder equal to a full build of the project.
+
+    Safe to call from two threads: the watcher's (`show_saved`) and a
+    background one (`rebuild`)."""
+
+    def __init__(
+        self,
+        project: Project,
+        settings_file: Path,
+        load_settings: Callable[[], Settings],
+        *,
+        workers: int = 2,
+    ) -> None:
+        self.project = project
+        self.settings_file = settings_file
+        self.load_settings = load_settings
+        self.workers = workers
+        self.state = _State()
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ whole site
+
+    def rebuild(self) -> RebuildReport:
+        """Bring every file of the output folder up to date with the project."""
+        start = time.perf_counter()
+        reparsed: tuple[str, ...] = ()
+        problems: tuple[Problem, ...] = ()
+        while True:
+            with self._lock:
+                reparsed, problems = self._refresh_into(reparsed, problems)
+                snapshot = self._snapshot(reparsed, problems)
+                if snapshot is None:
+                    return self._unchanged(reparsed, problems, start)
+            # Outside the lock: planning takes seconds, and a save meanwhile
+            # must still be shown at once (then this plan is made again).
+            site = plan_site(snapshot.articles, snapshot.settings)
+            extra = list(site_files(site.index, site.pages, snapshot.settings))
+            with self._lock:
+                if snapshot.generation == self.state.generation:
+                    report = self._write_whole(snapshot, site, extra, start)
+                    break
+        # The site's model lives on until the next rebuild: keep the cyclic
+        # collector from scanning it again at every save meanwhile (what
+        # the last rebuild froze is let go first, so none of it leaks).
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        return report
+
+    def _refresh_into(
+        self, reparsed: tuple[str, ...], problems: tuple[Problem, ...]
+    ) -> tuple[tuple[str, ...], tuple[Problem, ...]]:
+        more_reparsed, more_problems = self._refresh_files()
+        return (*reparsed, *more_reparsed), (*problems, *more_problems)
+
+    def _snapshot(self, reparsed: tuple[str, ...], problems: tuple[Problem, ...]) -> _Snapshot | None:
+        """What to plan from; None when the site shows what the files hold."""
+        setup = self._setup_stamps()
+        state = self.state
+        if setup == state.setup and state.planned_generation == state.generation:
+            return None
+        settings = self._settings(setup)  # a SettingsError keeps the last good site
+        return _Snapshot(state.generation, tuple(self._published()), setup, settings, reparsed, problems)
+
+    def _write_whole(self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], start: float) -> RebuildReport:
+        state, output = self.state, self.project.output
+        everything = snapshot.setup != state.setup
+        renderer = self._renderer(snapshot.setup, snapshot.settings)
+        changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p]
+        docs = search_docs(output)
+        written = render_pages(changed_pages, renderer, output, self.workers, only_if_changed=True,
+                               docs=_flat_docs(docs, changed_pages))
+        outputs = {output_path(p.url) for p in site.pages}
+        if everything:
+            written += copy_tree(self.project.static, output, "static/", only_if_changed=True)
+        outputs.update(_static_files(self.project.static))
+        for relpath, data in extra:
+            written += write_file(output, relpath, data, only_if_changed=True)
+            outputs.add(relpath)
+        gone = sorted(state.outputs - outputs) if state.plan is not None else _strays(output, outputs)
+        remove_files(output, gone)
+        gone_indexed = {output_path(p.url) for p in state.pages.values() if p.indexed} & set(gone)
+        remove_docs(docs, gone_indexed)
+        state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
+        state.search_changed |= gone_indexed
+        new_index_problems = [p for p in site.problems if p not in state.index_problems]
+        state.pages = {p.url: p for p in site.pages}
+        state.outputs = frozenset(outputs)
+        state.plan, state.planned_generation = site, snapshot.generation
+        state.setup, state.settings, state.renderer = snapshot.setup, snapshot.settings, renderer
+        state.index_problems = frozenset(site.problems)
+        search_changed, state.search_changed = state.search_changed, set()
+        return RebuildReport(
+            reparsed=snapshot.reparsed,
+            kept=tuple(path for path in snapshot.reparsed if _is_kept(state.files.get(path))),
+            problems=tuple(sorted([*snapshot.problems, *new_index_problems])),
+            articles=len(site.index.articles),
+            rendered=len(changed_pages),
+            written=written,
+            removed=len(gone),
+            indexed_changed=tuple(sorted(search_changed)),
+            indexed=tuple(search_pages(site.pages)),
+            seconds=time.perf_counter() - start,
+        )
+
+    def _unchanged(self, reparsed: tuple[str, ...], problems: tuple[Problem, ...], start: float) -> RebuildReport:
+        """Saves that changed nothing shown, such as an edit held back."""
+        pages = self.state.plan.pages if self.state.plan else []
+        articles = len(self.state.plan.index.articles) if self.state.plan else 0
+        kept = tuple(path for path in reparsed if _is_kept(self.state.files.get(path)))
+        return RebuildReport(
+            reparsed, kept, tuple(sorted(problems)), articles, 0, 0, 0, (), tuple(search_pages(pages)),
+            time.perf_counter() - start,
+        )
+
+    # ------------------------------------------------------------ saved articles first
+
+    def show_saved(self, changed: Iterable[Path] | None = None) -> RebuildReport | None:
+        """Write the pages of the articles saved since the last call, at once.
+
+        Their tags, cross-links and rows seen again are those a full build
+        gives; their trends and related items come from the last whole
+        rebuild's plan, until `rebuild` brings them and every other page up
+        to date. `changed` names the files that changed (added, edited or
+        removed) when the caller knows them, as the server's watcher does;
+        without it, every file is looked at. None when only a whole rebuild
+        will do: nothing built yet, or a change to templates, static files
+        or settings."""
+        start = time.perf_counter()
+        with self._lock:
+            state = self.state
+            if state.plan is None or state.renderer is None or self._setup_stamps() != state.setup:
+                return None
+            reparsed, problems = self._refresh_files(changed)
+            if not reparsed:
+                return RebuildReport((), (), (), len(state.corpus), 0, 0, 0, (), (), 0.0, whole=False)
+            # By id: a file whose permalink another file has first shows that one's pages, as a full build does.
+            saved = {
+                kept.id: kept
+                for path in reparsed
+                if (article := _article_of(state.files.get(path))) and (kept := state.corpus.article(article.id))
+            }
+            index = state.corpus.index_for(saved.values())
+            pages = [page for article in index.articles for page in article_pages(article, index, state.plan.foresight)]
+            changed_pages = [p for p in pages if state.pages.get(p.url) != p]
+            written = render_pages(changed_pages, state.renderer, self.project.output, 1, only_if_changed=True,
+                                   docs=_flat_docs(search_docs(self.project.output), changed_pages))
+            state.pages.update((p.url, p) for p in changed_pages)
+            # So that the next whole rebuild removes them if they are gone by then.
+            state.outputs |= {output_path(p.url) for p in changed_pages}
+            state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
+            return RebuildReport(
+                reparsed=tuple(reparsed),
+                kept=tuple(path for path in reparsed if _is_kept(state.files.get(path))),
+                problems=tuple(sorted(problems)),
+                articles=len(state.corpus),
+                rendered=len(changed_pages),
+                written=written,
+                removed=0,
+                indexed_changed=(),
+                indexed=(),
+                seconds=time.perf_counter() - start,
+                whole=False,
+                saved_indexed=tuple(output_path(p.url) for p in changed_pages if p.indexed),
+            )
+
+    # ------------------------------------------------------------ content
+
+    def _published(self) -> list[Article]:
+        """The articles to build, in the order a full build reads their files."""
+        articles = (_published_article(cached.shown) for _, cached in sorted(self.state.files.items()))
+        return [a for a in articles if a is not None]
+
+    def _refresh_files(self, changed: Iterable[Path] | None = None) -> tuple[list[str], list[Problem]]:
+        """Re-read and re-parse the files whose stamp changed, of `changed`
+        if given, else of all; forget deleted ones."""
+        content = self.project.content
+        if changed is None:
+            present = list_sources(content)
+            absent = self.state.files.keys() - {display_path(p) for p in present}
+        else:
+            present, absent = [], set()
+            for path in sorted(p for p in changed if is_source(content, p)):
+                if path.is_file():
+                    present.append(path)
+                else:
+                    absent.add(display_path(path))
+        return self._reread(present, absent)
+
+    def _reread(self, present: list[Path], absent: set[str]) -> tuple[list[str], list[Problem]]:
+        today = build_today()
+        files = self.state.files
+        reparsed: list[str] = []
+        problems: list[Problem] = []
+        changes: list[Change] = []
+        shown_changed = False
+        for path in present:
+            shown_path = display_path(path)
+            cached = files.get(shown_path)
+            try:
+                stamp = stamp_of(path)
+            except OSError:  # deleted between the listing and now
+                continue
+            if cached is not None and cached.stamp == stamp:
+                continue
+            latest = parse_path(path, today)
+            shown = cached.shown if cached else None
+            now_shown = latest if is_acceptable(latest, shown) else shown
+            files[shown_path] = CachedFile(stamp, latest, now_shown)
+            reparsed.append(shown_path)
+            problems.extend(latest.problems)
+            if cached is None or now_shown is not shown:
+                shown_changed = True
+                changes.append((_published_article(shown), _published_article(now_shown)))
+        for gone in sorted(absent & files.keys()):
+            changes.append((_published_article(files.pop(gone).shown), None))
+            reparsed.append(gone)
+            shown_changed = True
+        self.state.corpus.update(changes)
+        if shown_changed:
+            self.state.generation += 1
+        return reparsed, problems
+
+    # ------------------------------------------------------------ setup
+
+    def _setup_stamps(self) -> Setup:
+        """Stamps of everything but content that every page depends on."""
+        stamps = []
+        for folder in (self.project.templates, self.project.static):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                stamps.append((path.as_posix(), stamp_of(path)))
+        if self.settings_file.is_file():
+            stamps.append((self.settings_file.as_posix(), stamp_of(self.settings_file)))
+        return tuple(stamps)
+
+    def _settings(self, setup: Setup) -> Settings:
+        if self.state.settings is not None and setup == self.state.setup:
+            return self.state.settings
+        return self.load_settings()
+
+    def _renderer(self, setup: Setup, settings: Settings) -> Renderer:
+        if self.state.renderer is not None and setup == self.state.setup:
+            return self.state.renderer
+        return Renderer(self.project.templates, settings, asset_versions(self.project.static))
+
+
+def search_docs(output: Path) -> Path:
+    """Where the preview keeps the search documents of the pages in `output`:
+    beside it, so that they are never served."""
+    return output.parent / f".{output.name}.search"
+
+
+def _flat_docs(folder: Path, pages: list[Page]) -> SearchDocs:
+    """The preview keeps every search document in one folder (see
+    search.update_search_index)."""
+    paths = (output_path(p.url) for p in pages if p.indexed)
+    return SearchDocs(folder, {path: doc_name(path) for path in paths})
+
+
+def _article_of(cached: CachedFile | None) -> Article | None:
+    return cached.shown.article if cached is not None and cached.shown is not None else None
+
+
+def _published_article(shown: ParseResult | None) -> Article | None:
+    """The article a shown parse publishes: none for a draft."""
+    article = shown.article if shown is not None else None
+    return article if article is not None and not article.draft else None
+
+
+def _is_kept(cached: CachedFile | None) -> bool:
+    return cached is not None and cached.shown is not None and cached.shown is not cached.latest
+
+
+def _static_files(static: Path) -> set[str]:
+    return {f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+
+
+def _strays(output: Path, expected: set[str]) -> list[str]:
+    """Files a previous session left in the output that this site lacks,
+    the search bundle aside."""
+    if not output.is_dir():
+        return []
+    found = (p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() or p.is_symlink())
+    return sorted(
+        relpath for relpath in found
+        if relpath not in expected and not relpath.startswith(f"{BUNDLE}/") and not _is_hidden(relpath)
+    )
+
+
+def _is_hidden(relpath: str) -> bool:
+    return any(part.startswith(".") and part != ".nojekyll" for part in relpath.split("/"))
+
+
+# ---------------------------------------------------------------- search
+
+SAVED_SEARCH_WAIT = 10.0
+"""Seconds the whole rebuild after a save waits for the saved article to be
+searchable: both need the processor, and the edit itself comes first."""
+
+PREVIEW_SHARD_PAGES = 2_000
+"""Pages per search shard in the preview: an edit re-indexes only the shards
+holding a page it changed, and a shard this size takes Pagefind a few
+seconds. (A full build uses larger shards, which cost readers fewer files.)"""
+
+Say = Callable[[str], None]
+
+
+class PreviewSearch:
+    """Keeps the preview's search index current in a thread of its own, so
+    that pages are served without waiting for Pagefind.
+
+    After a save, the shards holding the saved articles' own pages are
+    indexed first (`request_saved`), while the rest of the site is rebuilt;
+    after each whole rebuild, every shard holding a changed page (`request`)."""
+
+    def __init__(self, site: Path, *, say: Say = print, shard_pages: int = PREVIEW_SHARD_PAGES) -> None:
+        self.site = site
+        self.say = say
+        self.shard_pages = shard_pages
+        self._lock = threading.Condition()
+        self._pages: tuple[IndexedPage, ...] = ()
+        self._changed: set[str] = set()
+        self._shards: tuple[Shard, ...] = ()
+        self._whole_pending = False
+        self._saved_requested = 0
+        self._saved_done = 0
+        self._job = BackgroundJob("search", self._update, say=say)
+
+    def request(self, report: RebuildReport) -> None:
+        """Index what a whole rebuild wrote."""
+        with self._lock:
+            self._pages = report.indexed
+            self._changed.update(report.indexed_changed)
+            self._whole_pending = False
+        self._job.request()
+
+    def request_saved(self, report: RebuildReport) -> None:
+        """Index the saved articles' own pages now, in the last known shards."""
+        with self._lock:
+            if not report.saved_indexed or not self._shards:
+                return
+            self._changed.update(report.saved_indexed)
+            self._whole_pending = True
+            self._saved_requested += 1
+        self._job.request()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._job.wait(timeout)
+
+    def wait_saved(self, timeout: float) -> bool:
+        """Whether the saved articles' pages are indexed, waiting up to `timeout`."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._saved_done >= self._saved_requested, timeout)
+
+    def close(self, timeout: float = 60) -> None:
+        self._job.close(timeout)
+
+    def _update(self) -> None:
+        with self._lock:
+            pages, changed, self._changed = self._pages, self._changed, set()
+            whole_pending, saved = self._whole_pending, self._saved_requested
+        start = time.perf_counter()
+        try:
+            self._shards, stats = update_search_index(
+                self.site, search_docs(self.site), pages, changed, self._shards, self.shard_pages
+            )
+        except BaseException:
+            # Such as a page removed by a rebuild while it was being indexed:
+            # the next update does these pages again.
+            with self._lock:
+                self._changed |= changed
+            raise
+        finally:
+            with self._lock:  # done, or failed: either way, no one waits longer
+                self._saved_done = saved
+                self._lock.notify_all()
+        seconds = time.perf_counter() - start
+        if whole_pending:
+            self.say(f"search: the saved articles can be found ({seconds:.1f} s); the rest follows the rebuild")
+        else:
+            state = "updated; catching up with the latest save" if self._job.is_behind else "current"
+            self.say(f"search: {state} ({stats.pages} pages in {stats.shards} shards; {seconds:.1f} s)")
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+@dataclass(frozen=True)
+class EditTimes:
+    shown: float
+    """Seconds from the save to the saved article's own pages written."""
+    searchable: float
+    """Seconds to the saved article's own pages in the search index."""
+    whole: float
+    """Seconds to every page up to date."""
+    search: float
+    """Seconds to the whole search index current."""
+
+
+def measure_one_edit(content_dir: Path, output_dir: Path, root: Path = Path("."), *, workers: int = 2) -> EditTimes:
+    """Times of a one-word edit to one article's summary, the preview built
+    and indexed beforehand, then updated the way `serve` does it. The edited
+    file is put back afterwards. The watcher's delay in seeing a save
+    (serve.POLL_SECONDS at most) and the browser's reload come on top."""
+    project = Project(content_dir, root / "templates", root / "static", output_dir)
+    builder = IncrementalBuilder(project, root / SETTINGS_FILE, lambda: load_settings(root), workers=workers)
+    search = PreviewSearch(output_dir, say=lambda _text: None)
+    path = _article_with_summary(content_dir)
+    original = path.read_bytes()
+    try:
+        search.request(builder.rebuild())
+        search.wait()
+        path.write_bytes(original.replace(b"## Summary\n", b"## Summary\nEdited: ", 1))
+        start = time.perf_counter()
+        saved = builder.show_saved([path])  # as `serve` does: its watcher says which files changed
+        shown = time.perf_counter() - start
+        assert saved is not None
+        # As in `serve`: the saved article is indexed before the rest of the site is rebuilt.
+        search.request_saved(saved)
+        search.wait_saved(SAVED_SEARCH_WAIT)
+        searchable = time.perf_counter() - start
+        report = builder.rebuild()
+        whole = time.perf_counter() - start
+        search.request(report)
+        search.wait()
+        return EditTimes(shown, searchable, whole, time.perf_counter() - start)
+    finally:
+        path.write_bytes(original)
+        search.close()
+
+
+def time_one_edit(content_dir: Path, output_dir: Path, root: Path = Path(".")) -> tuple[float, float]:
+    """(seconds to the edited article's HTML written, seconds to it in the
+    search index): see `measure_one_edit`."""
+    times = measure_one_edit(content_dir, output_dir, root)
+    return times.shown, times.searchable
+
+
+def _article_with_summary(content: Path) -> Path:
+    for path in list_sources(content):
+        if b"\n## Summary\n" in path.read_bytes():
+            return path
+    raise ValueError(f"no article in {content} has a Summary section to edit")

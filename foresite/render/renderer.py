@@ -1,0 +1,301 @@
+"""The render stage: Jinja templates and the one markdown → HTML step.
+
+Content is untrusted. Templates autoescape every value; the summary, the
+only markdown we allow, goes through Python-Markdown and then nh3, and that
+is the only place where text from content is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, MutableMapping
+from pathlib import Path
+
+import jinja2
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup, escape
+
+from foresite.core.config import Settings
+from foresite.core.model import Article, Entry, Kind, Tag, TagKind
+from foresite.core.text import is_markdown_affordable
+from foresite.core.urls import (
+    DATA_URL,
+    INSIGHTS_URL,
+    absolute,
+    base_path,
+    feed_url,
+    link_scope,
+    relative,
+    safe_external_url,
+    trends_url,
+    url_of,
+)
+from foresite.index.site_index import Placed
+from foresite.pages.plan import FIELDS, Page, RowsFileContext
+from foresite.pages.rowlists import rows_file
+from foresite.render.cite import json_ld
+from foresite.search.pagefind import search_anchor
+
+_ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "hr", "sup", "sub", "del", "abbr", "q", "cite",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+# Pages run only the site's own scripts and show no image but their own;
+# styles, fonts and fetches fall under default-src. Only the search page
+# compiles WebAssembly (Pagefind). At 90,000 pages, each byte here is 90 KB.
+CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+SEARCH_PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+SEARCH_DOCUMENT = "search_doc.html"
+
+MACRO_TEMPLATES = ("_charts.html", "_macros.html", "_foresight.html")
+"""Templates of macros, each loaded once and its macros made globals."""
+
+FRAGMENT_CACHE = 50_000
+"""Cached fragments a renderer keeps; past this it starts over."""
+
+AGAIN_CACHE = 400_000
+"""Lines of "seen again" lists a renderer keeps (about 250 bytes each);
+past this it starts over. A 10,000-article build lists some 150,000 rows."""
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+@functools.lru_cache(maxsize=4096)
+def markdown_to_html(text: str) -> Markup:
+    """Markdown from content → sanitised HTML: no script, no handler, no
+    link but http(s), mailto and relative ones."""
+    if not is_markdown_affordable(text):
+        return plain_paragraphs(text)
+    try:
+        html = markdown_lib.markdown(text, extensions=[], output_format="html")
+    except RecursionError:  # deeply nested input; a broken file costs only itself
+        return plain_paragraphs(text)
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(clean)
+
+
+_BADGE = Markup('<b class=r{0}>{0}</b>')
+_BADGES = {v: _BADGE.format(v) for v in range(1, 6)}
+
+
+def relevancy_badge(value: int | None) -> Markup:
+    """A row's relevancy as a badge; a function, not a macro: tag pages and
+    listings show one per row, tens of thousands of times in a build. Just
+    the number: every place that shows one says what it is (a column head,
+    "relevancy" before it, a list's legend); a title on each of 600,000
+    badges only said it again, at 36 bytes apiece. Its one class holds the
+    whole style (a second, shared one cost 2.6 MB at 3,000 articles)."""
+    if not value:
+        return Markup("")
+    return _BADGES.get(value) or _BADGE.format(value)
+
+
+def plain_paragraphs(text: str) -> Markup:
+    """Text shown as it was written, escaped, one <p> per paragraph."""
+    paragraphs = (p.strip() for p in _BLANK_LINE.split(text))
+    return Markup("\n".join(f"<p>{escape(p)}</p>" for p in paragraphs if p))
+
+
+def format_date(date: datetime.date | None) -> str:
+    return date.isoformat() if date else "undated"
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
+
+
+def asset_versions(static: Path) -> dict[str, str]:
+    """'static/name?v=hash' for each static file: readers get new CSS/JS on
+    the first load after a change, and cached files otherwise."""
+    versions = {}
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        name = path.relative_to(static).as_posix()
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
+        versions[name] = f"static/{name}?v={digest}"
+    return versions
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, its templates' globals one plain dict.
+
+    Every render copies its template's globals into a new context. Jinja
+    keeps them as a ChainMap over the environment's, whose copy runs key by
+    key in Python: 40 µs a page, a quarter of a row page's time. The
+    Renderer sets every global before it loads a page template, so a copy
+    taken at load time misses nothing."""
+
+    def make_globals(self, d: MutableMapping[str, object] | None) -> MutableMapping[str, object]:
+        return {**self.globals, **(d or {})}
+
+
+class Renderer:
+    """Renders pages with one Jinja environment; pure given its inputs.
+
+    Links are relative to the page being rendered, which the renderer holds
+    while it renders (`_from`) rather than each template's context, so that
+    macros need no page context: the macros of MACRO_TEMPLATES are loaded
+    once and are globals. An `{% import %}` in each page would cost Jinja a
+    check of every global per import (34 µs, a tenth of a row page)."""
+
+    def __init__(self, templates: Path, settings: Settings, assets: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.env = _Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.env.globals.update(
+            site=settings,
+            Kind=Kind,
+            TagKind=TagKind,
+            href=self._href,
+            asset=self._asset,
+            cached=self._cached,
+            row_items=self._row_items_of,
+            again_items=self._again_items_of,
+            search_anchor=lambda article: search_anchor(url_of(article), article.title),
+            url_of=url_of,
+            relevancy=relevancy_badge,
+            fields=FIELDS,
+            csp=lambda page: Markup(SEARCH_PAGE_POLICY if page.template == "search.html" else CONTENT_SECURITY_POLICY),
+            base_path=base_path(settings.base_url),
+            nav=_navigation(),
+            data_url=DATA_URL,
+            site_feed=feed_url(),
+            json_ld=lambda page: json_ld(page, settings),
+        )
+        self.env.filters.update(
+            markdown=markdown_to_html,
+            date=format_date,
+            month=month_name,
+            external=safe_external_url,
+            absolute=lambda url: absolute(settings.base_url, url),
+        )
+        self._assets = assets
+        for name in MACRO_TEMPLATES:
+            module = self.env.get_template(name).module
+            self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
+        self._fragments: dict[tuple[object, ...], str] = {}
+        self._again_lines: dict[tuple[str, int], tuple[Entry, Article, str]] = {}
+        self._from = self._scope = ""
+        """URL of the page being rendered, and its link scope (urls.link_scope)."""
+
+    def _href(self, target: Article | Entry | Tag | str) -> str:
+        """Link from the page being rendered to `target` (an object or a site URL)."""
+        return relative(self._from, target if isinstance(target, str) else url_of(target))
+
+    def _asset(self, name: str) -> str:
+        return relative(self._from, self._assets[name])
+
+    def _cached(self, *key: object, caller: jinja2.runtime.Macro) -> str:
+        """`{% call cached(name, *inputs) %}…{% endcall %}`: the block rendered
+        once per link scope (urls.link_scope) and inputs, then reused. For
+        what thousands of pages repeat: head, header, footer, tag lists. A
+        cached block must depend on nothing but its inputs and the page's
+        scope, and must not link to the page itself."""
+        full = (self._scope, *key)
+        fragment = self._fragments.get(full)
+        if fragment is None:
+            if len(self._fragments) >= FRAGMENT_CACHE:
+                self._fragments.clear()
+            fragment = self._fragments[full] = caller()
+        return fragment
+
+    def _row_items_of(self, items: Iterable[Placed], show_article: bool) -> Markup:
+        """The <li> of each row in a list of rows, one per line: relevancy,
+        link and, if asked, the row's article. Python, not a macro: tag
+        pages list each row a dozen times or more (1.2 million items at
+        3,000 articles), and one call per list costs Jinja a call, not one
+        per row. (Caching the items saved a second of CPU and cost 70 MB a
+        worker.)"""
+        href = self._href
+        lines = []
+        for placed in items:
+            entry = placed.entry
+            source = ""
+            if show_article:
+                article = placed.article
+                source = f' <span class=from>— <a href="{escape(href(article))}">{escape(article.title)}</a>, {format_date(article.date)}</span>'
+            # No </li>: the next <li> or the list's end closes it.
+            lines.append(f'<li>{relevancy_badge(entry.relevancy)}<a href="{escape(href(entry))}">{escape(entry.name)}</a>{source}\n')
+        return Markup("".join(lines))
+
+    def _again_items_of(self, items: Iterable[Placed], name: str) -> Markup:
+        """The <li> of each repeat of a row named `name`: a link to it named by
+        its article, the article's date, and the repeat's name where it is
+        spelt otherwise. Python for the reason of `_row_items_of`. Each line
+        is made once per link scope: a row is listed on the page of every
+        other row of its name, up to twelve, and the more the scan recurs
+        the more of them (about a million lines at 10,000 articles, where
+        making each anew took 11 µs, a fifth of such a row page's time)."""
+        lines = []
+        for placed in items:
+            entry = placed.entry
+            line = self._again_line(entry, placed.article)
+            lines.append(line if entry.name == name else f"{line} (as “{escape(entry.name)}”)")
+        return Markup("".join(lines))
+
+    def _again_line(self, entry: Entry, article: Article) -> str:
+        key = (self._scope, id(entry))
+        known = self._again_lines.get(key)
+        # The entry and article are kept with their line, so that no other
+        # can take their ids while it is cached: the preview's renderer
+        # outlives its models.
+        if known is not None and known[0] is entry and known[1] is article:
+            return known[2]
+        if len(self._again_lines) >= AGAIN_CACHE:
+            self._again_lines.clear()
+        line = f'<li><a href="{escape(self._href(entry))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
+        self._again_lines[key] = (entry, article, line)
+        return line
+
+    def render(self, page: Page) -> bytes:
+        context = page.context
+        if isinstance(context, RowsFileContext):
+            return rows_file(context.article, context.tags)
+        return self._render(page.template, page)
+
+    def render_search(self, page: Page) -> bytes:
+        """The page's search document (see foresite/search.py)."""
+        return self._render(SEARCH_DOCUMENT, page)
+
+    def _render(self, template: str, page: Page) -> bytes:
+        self._from, self._scope = page.url, link_scope(page.url)
+        try:
+            return self.env.get_template(template).render(page=page, ctx=page.context).encode("utf-8")
+        finally:
+            self._from = self._scope = ""
+
+
+def _navigation() -> tuple[tuple[str, str], ...]:
+    """(label, site URL) of every index, in header order."""
+    return (
+        ("Articles", "articles/"),
+        *((kind.label_plural, f"{kind.plural}/") for kind in Kind),
+        *((kind.label_plural, f"{kind.plural}/") for kind in TagKind),
+        ("Timeline", "timeline/"),
+        ("Trends", trends_url()),
+        ("Insights", INSIGHTS_URL),
+    )
