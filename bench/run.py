@@ -114,7 +114,7 @@ def measure_edit(corpus: Path, n: int) -> dict[str, float] | None:
     work = OUT / f"edit-{n}"
     shutil.copytree(corpus, work / "content")
     script = (
-        "import json, sys; from pathlib import Path; from foresite.preview.rebuild import time_one_edit; "
+        "import json, sys; from pathlib import Path; sys.path.insert(0, 'bench'); from edit_timing import time_one_edit; "
         "print(json.dumps(time_one_edit(Path(sys.argv[1]), Path(sys.argv[2]))))"
     )
     run = subprocess.run(

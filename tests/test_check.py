@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from foresite.build import pipeline
+from foresite.build import stages
 from foresite.cli import commands
 from foresite.cli.check import check_content
 from foresite.core.config import Settings
@@ -210,7 +210,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(path: Path) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(pipeline, "read_source", refuse)
+    monkeypatch.setattr(stages, "read_source", refuse)
     assert run_check(tmp_path, monkeypatch, {"a.md": GOOD}) == [
         "content/a.md:1: error: cannot read the file: Permission denied"
     ]

@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from foresite.build.pipeline import build_today, parse_path
+from foresite.build.stages import build_today, parse_path
 from foresite.core.model import Article, ClosestLink
 from foresite.core.text import fold
 from foresite.index.site_index import SiteIndex, build_index, name_key

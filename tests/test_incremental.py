@@ -7,19 +7,21 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from foresite.build import pipeline
-from foresite.build.pipeline import Project, SitePlan
+from foresite.build import stages
+from foresite.build.pipeline import Project
+from foresite.build.stages import SitePlan
 from foresite.core.config import Settings, load_settings
 from foresite.core.model import Article, Kind
 from foresite.core.urls import entry_url, output_path
 from foresite.index.site_index import build_index
 from foresite.pages.plan import Page, article_pages
-from foresite.preview.rebuild import IncrementalBuilder, PreviewSearch, is_acceptable, time_one_edit
+from foresite.preview.rebuild import IncrementalBuilder, PreviewSearch, is_acceptable
 from foresite.search.pagefind import BUNDLE, MANIFEST
 from foresite.source.parse import ParseResult, parse_article
 from foresite.source.read import SourceFile, display_path, list_sources, stamp_of
@@ -143,7 +145,7 @@ def test_a_broken_edit_keeps_the_last_good_version(project: Path, tmp_path: Path
     report = builder.rebuild()
     assert report.kept == (str(path),)
     # The parser's own located message (its exact text is tested in test_parse and test_check).
-    expected = parse_article(broken, str(path), path.stem, pipeline.build_today()).problems
+    expected = parse_article(broken, str(path), path.stem, stages.build_today()).problems
     assert report.problems == expected
     assert [(p.level.value, p.line) for p in expected] == [("error", 2)]
     assert page.read_bytes() == good_page
@@ -179,14 +181,14 @@ def test_an_unreadable_file_keeps_the_last_good_version(
     builder = builder_for(project, preview)
     builder.rebuild()
     path = min((project / "content").glob("*.md"))
-    read = pipeline.read_source
+    read = stages.read_source
 
     def refuse(source: Path) -> object:
         if source == path:
             raise PermissionError(13, "Permission denied")
         return read(source)
 
-    monkeypatch.setattr(pipeline, "read_source", refuse)
+    monkeypatch.setattr(stages, "read_source", refuse)
     save(path, path.read_text(encoding="utf-8") + "\n")
     report = builder.rebuild()
     assert [str(p) for p in report.problems] == [f"{path}:1: error: cannot read the file: Permission denied"]
@@ -218,8 +220,8 @@ def test_an_edit_is_shown_unless_it_adds_a_problem(
 ) -> None:
     from foresite.core.errors import warning
 
-    article = pipeline.parse_source(
-        pipeline.read_source(min((ROOT / "content").glob("*.md"))), pipeline.build_today()
+    article = stages.parse_source(
+        stages.read_source(min((ROOT / "content").glob("*.md"))), stages.build_today()
     ).article
 
     def result(messages: list[str], line: int) -> ParseResult:
@@ -266,6 +268,11 @@ def test_search_follows_the_edits(project: Path, tmp_path: Path) -> None:
 def test_time_one_edit(project: Path, tmp_path: Path) -> None:
     path = min((project / "content").glob("*.md"))
     before = path.read_bytes()
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from edit_timing import time_one_edit  # benchmark code lives in bench/
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
     html_seconds, search_seconds = time_one_edit(project / "content", tmp_path / "preview", project)
     assert 0 < html_seconds <= search_seconds
     assert path.read_bytes() == before
@@ -351,13 +358,13 @@ def published(content: Path, last_good: Mapping[Path, str] | None = None) -> lis
     """The articles a full build of `content` publishes; a file in
     `last_good` as it was then (the preview keeps showing a refused edit's
     last good version)."""
-    today, found = pipeline.build_today(), []
+    today, found = stages.build_today(), []
     for path in list_sources(content):
         if last_good and path in last_good:
             source = SourceFile(display_path(path), path.stem, last_good[path].encode("utf-8"), (0, 0))
-            result = pipeline.parse_source(source, today)
+            result = stages.parse_source(source, today)
         else:
-            result = pipeline.parse_path(path, today)
+            result = stages.parse_path(path, today)
         if result.article is not None and not result.article.draft:
             found.append(result.article)
     return found

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from foresite.build.pipeline import PARALLEL_THRESHOLD
+from foresite.build.processes import PARALLEL_THRESHOLD
 
 from .conftest import ROOT, build_project, file_hashes
 

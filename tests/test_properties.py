@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from foresite.build.pipeline import plan
+from foresite.build.stages import plan
 from foresite.core.config import Settings
 from foresite.core.errors import Problem
 from foresite.core.text import article_slug, fold, key_slug, safe_slug

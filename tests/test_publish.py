@@ -338,7 +338,7 @@ def test_sitemap_lists_exactly_the_built_pages_with_article_dates(served: tuple[
 
 
 def test_a_sitemap_past_the_limit_becomes_an_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    from foresite.build.pipeline import plan
+    from foresite.build.stages import plan
 
     articles = list(_articles_of(ROOT / "content"))
     settings = Settings(base_url="https://example.org/")

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from foresite.build.pipeline import build_today, parse_source
+from foresite.build.stages import build_today, parse_source
 from foresite.cli.main import summary_line
 from foresite.core.model import Kind
 from foresite.core.urls import entry_url

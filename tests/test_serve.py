@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from foresite.build.pipeline import Project, build_today
+from foresite.build.pipeline import Project
+from foresite.build.stages import build_today
 from foresite.cli import commands
 from foresite.core.config import load_settings
 from foresite.preview.rebuild import IncrementalBuilder

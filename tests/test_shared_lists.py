@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from foresite.build.pipeline import plan
+from foresite.build.stages import plan
 from foresite.core.config import Settings
 from foresite.core.model import Kind
 from foresite.core.urls import entry_url, url_of

@@ -16,52 +16,53 @@ replaces the old one only once all of it exists.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import datetime
-import gc
-import multiprocessing
-import os
-import pickle
-import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Self
 
-from foresite.build.site_files import site_files
+from foresite.build.processes import (
+    PARALLEL_THRESHOLD,
+    Aside,
+    Workers,
+    collection_paused,
+    heap_frozen,
+    release_garbage,
+    return_free_memory,
+)
+from foresite.build.stages import (
+    SERIAL,
+    Parsed,
+    SearchDocs,
+    SitePlan,
+    build_today,
+    parse_sources,
+    plan_site,
+    read_sources,
+    render_pages,
+    search_pages,
+    write_site_files,
+)
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, error, errors_in, warnings_in
-from foresite.core.model import Article
-from foresite.core.urls import output_path
-from foresite.foresight.results import Foresight, TagTrajectories, build_foresight
-from foresite.index.site_index import SiteIndex, build_index
-from foresite.output.write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
-from foresite.pages.foresight_pages import foresight_pages
-from foresite.pages.plan import Page, index_pages, leading_pages
+from foresite.core.errors import Problem, errors_in, warnings_in
+from foresite.output.write import discard, new_staging, publish, sweep_stale
+from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.search.pagefind import (
-    IndexedPage,
     SearchStats,
+    Shard,
     build_search_index,
     documents_folder,
     plan_shards,
     shard_doc_paths,
 )
-from foresite.source.parse import ParseResult, decode, parse_article
-from foresite.source.read import SourceFile, display_path, list_sources, read_source
 
 SEARCH_DOCS = ".search-docs"
 """Folder of the staging site where search documents wait for Pagefind
 when the machine has no memory file system with room for them."""
-
-PARALLEL_THRESHOLD = 400
-"""Below this many pages, starting worker processes costs more than it saves."""
 
 
 @dataclass(frozen=True)
@@ -138,419 +139,124 @@ class _Stopwatch:
         return time.perf_counter() - self.started
 
 
-def build_today() -> datetime.date:
-    """Today, or the day SOURCE_DATE_EPOCH names, for reproducible checks."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-    return datetime.date.today()
+def build(options: BuildOptions) -> BuildReport:
+    """A full build into a fresh folder, swapped in whole at the end."""
+    project, settings, workers, clock = options.project, options.settings, Workers(options.workers), _Stopwatch()
+    with clock.stage("read"):
+        sources = read_sources(project.content)
+    with clock.stage("parse"), collection_paused():
+        parsed = parse_sources(sources, build_today(), workers)
+    # The files' bytes are parsed: gone before any worker is forked, since a
+    # fork starts with its parent's resident memory.
+    del sources
+    return_free_memory()
+    with _staged(project.output) as staging, Aside() as aside:
+        renderer = Renderer(project.templates, settings, asset_versions(project.static))
+        # Cross-links need every article, so the plan waits for all parsing;
+        # index pages need no trends, and a core renders them meanwhile.
+        early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
+        with clock.stage("index"):
+            site = plan_site(parsed.articles, settings, workers, early.start if early else None)
+        report = _Report.of(site, parsed, sorted([*parsed.problems, *site.problems], key=_problem_order), options.strict)
+        if options.strict and report.problems:
+            return report.done(clock, None, written=False)
+        # Search documents are written with the pages, in memory where there is room.
+        shards = plan_shards(search_pages(site.pages), side_by_side=options.workers) if options.search else None
+        with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
+            with clock.stage("render"):
+                rest = [page for page in site.pages if not (early and early.has(page))]
+                write_rest = partial(_write_the_rest, clock, project.static, staging, site, settings)
+                render_pages(rest, renderer, staging, workers, only_if_changed=False, docs=docs, alongside=write_rest)
+                aside.wait()
+            # Pagefind needs memory, the model no longer: let it go first.
+            del site, rest, renderer, write_rest, parsed, early
+            release_garbage()
+            stats = None
+            if docs is not None:
+                with clock.stage("search"):
+                    stats = build_search_index(staging, docs.folder, shards or (), workers=options.workers)
+        with clock.stage("publish"):
+            publish(staging, project.output)
+    return report.done(clock, stats, written=True)
 
 
-def parse_source(source: SourceFile, today: datetime.date) -> ParseResult:
-    text, problems = decode(source.data, source.path)
-    if text is None:
-        return ParseResult(None, problems)
-    return parse_article(text, source.path, source.article_id, today)
+def _renders_early(workers: Workers, parsed: Parsed) -> bool:
+    """Worth a process of its own only where the index pages are many."""
+    return workers.parallel and len(parsed.articles) >= PARALLEL_THRESHOLD
 
 
-def parse_path(path: Path, today: datetime.date) -> ParseResult:
-    """The file at `path` parsed, or a located error when it cannot be read
-    (check and the preview report it; they must not stop on it)."""
-    try:
-        source = read_source(path)
-    except OSError as exc:
-        return ParseResult(None, (error(display_path(path), 1, f"cannot read the file: {exc.strerror or exc}"),))
-    return parse_source(source, today)
+class _EarlyPages:
+    """The index pages, rendered and written by a process aside while this
+    one finds trends and related items and renders the rest."""
 
+    def __init__(self, aside: Aside, renderer: Renderer, root: Path) -> None:
+        self._aside, self._renderer, self._root = aside, renderer, root
+        self._urls: frozenset[str] = frozenset()
 
-def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Article], list[Problem]]:
-    """Published articles, drafts and every problem, from parse results."""
-    articles, drafts, problems = [], [], []
-    for result in results:
-        problems.extend(result.problems)
-        if result.article is not None:
-            (drafts if result.article.draft else articles).append(result.article)
-    return articles, drafts, problems
+    def start(self, pages: list[Page]) -> None:
+        self._urls = frozenset(page.url for page in pages)
+        self._aside.start(partial(render_pages, pages, self._renderer, self._root, SERIAL, only_if_changed=False))
 
-
-@dataclass(frozen=True)
-class SitePlan:
-    index: SiteIndex
-    foresight: Foresight
-    pages: list[Page]
-    problems: list[Problem]
-
-
-def plan(articles: Sequence[Article], settings: Settings, workers: int = 1) -> tuple[SiteIndex, list[Page], list[Problem]]:
-    """Index and page plan; pages that would collide on disk are left out."""
-    site = plan_site(articles, settings, workers)
-    return site.index, site.pages, site.problems
-
-
-def plan_site(
-    articles: Sequence[Article], settings: Settings, workers: int = 1,
-    early: Callable[[list[Page]], None] | None = None,
-) -> SitePlan:
-    """`plan`, keeping what it computed on the way (the preview reuses it,
-    planning in one process: it forks nothing from its threads). `early`,
-    if given, is handed the index pages (listings, tags, …) as soon as they
-    can be planned, before trends and related items are found, so that they
-    can be rendered meanwhile; they are in the plan all the same."""
-    # Planning makes millions of small objects and no cycles; the cyclic
-    # collector would rescan the growing model over and over (seconds at
-    # 3,000 articles), so it waits until the plan is made.
-    with _collection_paused():
-        index = build_index(articles)
-        # Trends, momentum, related items and insights need every article,
-        # and the pages above show them, so they come between indexing and
-        # planning. Related items are six large, independent jobs: worth a
-        # process each once there are enough articles to repay the fork.
-        spread = workers if len(articles) >= PARALLEL_THRESHOLD else 1
-        handed: list[Page] = []
-        problems: list[Problem] = []
-
-        def tags_known(of_tag: TagTrajectories) -> None:
-            assert early is not None
-            # Pages about to be written must not collide among themselves.
-            pages, collisions = _without_collisions(index_pages(index, settings, of_tag))
-            handed.extend(pages)
-            problems.extend(collisions)
-            early(pages)
-
-        # The pages that show no related items are planned while those are found.
-        later: list[Page] = []
-
-        def plan_later(known: Foresight) -> None:
-            if early is None:
-                later.extend(index_pages(index, settings, known.of_tag))
-            later.extend(foresight_pages(index, settings, known))
-
-        foresight = build_foresight(
-            index, settings, lambda job, jobs, alongside: _map(job, jobs, spread, min_items=2, alongside=alongside),
-            plan_later, tags_known if early is not None else None,
-        )
-        leading = list(leading_pages(index, settings, foresight))
-        # Pages handed early win any clash (they may be written already);
-        # the plan keeps the order it has without them.
-        kept, collisions = _without_collisions([*handed, *leading, *later])
-        kept_ids = {id(page) for page in kept}
-        pages = [page for page in (*leading, *handed, *later) if id(page) in kept_ids]
-    return SitePlan(index, foresight, pages, [*index.problems, *problems, *collisions])
-
-
-def _without_collisions(pages: Iterable[Page]) -> tuple[list[Page], list[Problem]]:
-    return drop_collisions((output_path(p.url), p.source, p) for p in pages)
+    def has(self, page: Page) -> bool:
+        return page.url in self._urls
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+def _staged(output: Path) -> Iterator[Path]:
+    """A fresh folder beside `output`, for `publish` to swap in; gone on any
+    failure, so that the old site stays whole."""
+    sweep_stale(output)
+    staging = new_staging(output)
     try:
-        yield
+        yield staging
     finally:
-        if enabled:
-            gc.enable()
+        discard(staging)  # nothing is left there once published
 
 
-def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:
-    """The pages the search index takes, oldest first (plans list articles
-    newest first), so that each shard's pages come in a stable order."""
-    return [IndexedPage(output_path(p.url), p.language, p.search_group) for p in reversed(pages) if p.indexed]
+@contextmanager
+def _documents(staging: Path, shards: Sequence[Shard] | None) -> Iterator[SearchDocs | None]:
+    if shards is None:
+        yield None
+        return
+    with documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)) as folder:
+        yield SearchDocs(folder, shard_doc_paths(shards))
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """A full build into a fresh folder, swapped in whole at the end."""
-    project, settings = options.project, options.settings
-    clock = _Stopwatch()
-    with clock.stage("read"):
-        sources = [read_source(p) for p in list_sources(project.content)]
-    # Parsing makes millions of small objects and no cycles (as planning
-    # does, below): a paused collector saves a fifth of the stage at 10,000
-    # articles, where its full scans of the growing heap made it grow faster
-    # than the scan.
-    with clock.stage("parse"), _collection_paused():
-        today = build_today()
-        results = _map(lambda s: parse_source(s, today), sources, options.workers)
-        articles, drafts, problems = parse_all(results)
-        # The files' bytes are parsed: gone before any worker is forked,
-        # so that no process carries them (a fork starts with its parent's
-        # resident memory).
-        del sources, results
-        _return_free_memory()
-    sweep_stale(project.output)
-    staging = new_staging(project.output)
-    cleanup = ExitStack()
-    try:
-        renderer = Renderer(project.templates, settings, asset_versions(project.static))
-        # A core is left idle while trends are found and the leading pages
-        # planned: the index pages are rendered on it meanwhile.
-        handed = None
-        if options.workers > 1 and len(articles) >= PARALLEL_THRESHOLD and _can_fork():
-            handed = cleanup.enter_context(_RenderedAside(renderer, staging))
-        with clock.stage("index"), _collection_paused():
-            site = plan_site(articles, settings, options.workers, handed.start if handed else None)
-            index, pages = site.index, site.pages
-            # The model and the plan live until the pages are written: frozen
-            # before the collector runs again, no collection scans them
-            # (render_pages unfreezes them after).
-            gc.freeze()
-            problems = sorted([*problems, *site.problems], key=_problem_order)
-            del site
-        if options.strict and problems:
-            cleanup.close()  # the process rendering aside stops before its folder goes
-            discard(staging)
-            return _report(len(index.articles), drafts, Counter(), problems, clock, None, written=False, strict=True)
-        shards = plan_shards(search_pages(pages), side_by_side=options.workers) if options.search else ()
-        # Search documents are written while the pages are, one folder per
-        # shard, in memory where there is room, and gone before publishing.
-        docs = None
-        if options.search:
-            folder = cleanup.enter_context(documents_folder(staging / SEARCH_DOCS, sum(len(s.paths) for s in shards)))
-            docs = SearchDocs(folder, shard_doc_paths(shards))
-        with clock.stage("render"):
-            rest = [page for page in pages if not (handed and handed.has(page))]
-            render_pages(rest, renderer, staging, options.workers, only_if_changed=False, docs=docs,
-                         alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
-            if handed:
-                handed.wait()
-        counts = Counter(page.template.removesuffix(".html") for page in pages if page.is_html)
-        report = partial(_report, len(index.articles), drafts, counts, problems, clock, written=True, strict=options.strict)
-        # Pagefind needs memory, the model no longer: let it go first, and
-        # give the freed heap back to the system.
-        del articles, index, pages, rest, renderer
-        gc.collect()
-        _return_free_memory()
-        stats = None
-        if docs is not None:
-            with clock.stage("search"):
-                stats = build_search_index(staging, docs.folder, shards, workers=options.workers)
-        with clock.stage("publish"):
-            publish(staging, project.output)
-    except BaseException:
-        cleanup.close()
-        discard(staging)
-        raise
-    finally:
-        cleanup.close()
-    return report(stats)
-
-
-def _write_the_rest(
-    clock: _Stopwatch, project: Project, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings
-) -> None:
-    """The site's files beside its pages: static files, data, feeds, icons."""
+def _write_the_rest(clock: _Stopwatch, static: Path, staging: Path, site: SitePlan, settings: Settings) -> None:
     with clock.stage("write"):
-        copy_tree(project.static, staging, "static/", only_if_changed=False)
-        for relpath, data in site_files(index, pages, settings):
-            write_file(staging, relpath, data, only_if_changed=False)
+        write_site_files(static, staging, site.index, site.pages, settings)
 
 
-def _report(
-    articles: int,
-    drafts: list[Article],
-    counts: Counter[str],
-    problems: list[Problem],
-    clock: _Stopwatch,
-    stats: SearchStats | None,
-    *,
-    written: bool,
-    strict: bool,
-) -> BuildReport:
-    return BuildReport(
-        articles=articles,
-        drafts=len(drafts),
-        pages=counts,
-        problems=tuple(problems),
-        stages=clock.stages,
-        seconds=clock.elapsed,
-        search=stats,
-        written=written,
-        strict=strict,
-    )
+@dataclass(frozen=True)
+class _Report:
+    """What the report says of the plan, kept once the plan is let go."""
+
+    articles: int
+    drafts: int
+    pages: Counter[str]
+    problems: tuple[Problem, ...]
+    strict: bool
+
+    @classmethod
+    def of(cls, site: SitePlan, parsed: Parsed, problems: list[Problem], strict: bool) -> _Report:
+        counts = Counter(page.template.removesuffix(".html") for page in site.pages if page.is_html)
+        return cls(len(site.index.articles), len(parsed.drafts), counts, tuple(problems), strict)
+
+    def done(self, clock: _Stopwatch, stats: SearchStats | None, *, written: bool) -> BuildReport:
+        return BuildReport(
+            articles=self.articles,
+            drafts=self.drafts,
+            pages=self.pages if written else Counter(),
+            problems=self.problems,
+            stages=clock.stages,
+            seconds=clock.elapsed,
+            search=stats,
+            written=written,
+            strict=self.strict,
+        )
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.path, problem.line, problem.message)
 
 
-# ------------------------------------------------------------ parallel work
-
-@dataclass(frozen=True)
-class SearchDocs:
-    """Where render_pages writes the search documents of indexed pages."""
-
-    folder: Path
-    paths: Mapping[str, str]
-    """Document path in `folder`, by the page's output path."""
-
-
-def render_pages(
-    pages: Sequence[Page], renderer: Renderer, root: Path, workers: int, *, only_if_changed: bool,
-    docs: SearchDocs | None = None,
-    alongside: Callable[[], None] | None = None,
-) -> int:
-    """Render and write `pages`, and the search documents of those `docs`
-    places; returns how many pages changed. `alongside` is work of this
-    process's own, done before it takes its share of the pages."""
-
-    def render(page: Page) -> bool:
-        path = output_path(page.url)
-        changed = write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
-        if docs is not None and path in docs.paths:
-            write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
-        return changed
-
-    gc.freeze()  # keep the shared model out of copy-on-write page faults
-    try:
-        return sum(_map(render, pages, workers, alongside=alongside))
-    finally:
-        gc.unfreeze()
-
-
-class _RenderedAside:
-    """Pages rendered and written by a forked process of their own while
-    this one goes on; `wait` returns once they are written, or raises what
-    stopped them. No pool: a pool's threads would be in every later fork."""
-
-    def __init__(self, renderer: Renderer, root: Path) -> None:
-        self._renderer, self._root = renderer, root
-        self._ids: set[int] = set()
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._answer: Connection | None = None
-
-    def start(self, pages: list[Page]) -> None:
-        self._ids = {id(page) for page in pages}
-        context = multiprocessing.get_context("fork")
-        self._answer, reply = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_render_aside, args=(pages, self._renderer, self._root, reply, os.getpid()), daemon=True
-        )
-        self._process.start()
-        reply.close()
-
-    def has(self, page: Page) -> bool:
-        return id(page) in self._ids
-
-    def wait(self) -> None:
-        if self._process is None or self._answer is None:
-            return
-        try:
-            failure = self._answer.recv()
-        except EOFError:
-            failure = RuntimeError(f"the process rendering the index pages ended with code {self._process.exitcode}")
-        self._process.join()
-        self._process = None
-        self._answer.close()
-        if failure is not None:
-            raise failure
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process is not None:  # not waited for: the build failed
-            self._process.terminate()
-            self._process.join()
-        if self._answer is not None:
-            self._answer.close()
-
-
-def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Connection, parent: int) -> None:
-    _die_with_parent(parent)
-    # Forked while planning paused the collector: what exists is frozen, so
-    # that rendering, which makes cycles, collects only its own garbage.
-    gc.freeze()
-    gc.enable()
-    failure: BaseException | None = None
-    try:
-        render_pages(pages, renderer, root, 1, only_if_changed=False)
-    except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
-        failure = exc
-    try:
-        reply.send(failure)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        reply.send(RuntimeError(f"rendering the index pages failed: {failure!r}"))
-
-
-# Worker processes are forked with the job in this global, so that nothing
-# big is pickled: the function, the items and the counter of the next chunk.
-_MAP_JOB: tuple[object, Sequence[object], object, int] | None = None
-
-CHUNK = 128
-"""Most items a process takes at once: small enough that no process is left
-working alone at the end for long (128 pages render in about 60 ms)."""
-
-
-def _map(
-    function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD,
-    alongside: Callable[[], None] | None = None,
-) -> list:
-    """`function` over `items`, in order, on up to `workers` processes when
-    there are `min_items` at least (a few large jobs are worth it too);
-    `alongside` is run once by this process, before it takes items.
-
-    This process is one of the workers: a forked worker starts with its
-    parent's resident memory (all of the site's model), so one worker fewer
-    is that much less memory."""
-    global _MAP_JOB
-    if workers <= 1 or len(items) < max(2, min_items) or not _can_fork():
-        done = [function(item) for item in items]
-        if alongside:
-            alongside()
-        return done
-    context = multiprocessing.get_context("fork")
-    # Taken in chunks by whoever is free: jobs of unequal size balance.
-    _MAP_JOB = (function, items, context.Value("i", 0), max(1, min(CHUNK, len(items) // (workers * 8))))
-    try:
-        with context.Pool(workers - 1, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            helpers = pool.map_async(_map_share, range(workers - 1))
-            if alongside:
-                alongside()
-            found = dict(_map_share(0))
-            for share in helpers.get():
-                found.update(share)
-        return [found[i] for i in range(len(items))]
-    finally:
-        _MAP_JOB = None
-
-
-def _map_share(_: int) -> list[tuple[int, object]]:
-    """(index, result) of every chunk of the job this process took."""
-    assert _MAP_JOB is not None
-    function, items, next_start, size = _MAP_JOB
-    done = []
-    while True:
-        with next_start.get_lock():  # type: ignore[attr-defined]
-            start = next_start.value  # type: ignore[attr-defined]
-            next_start.value = start + size  # type: ignore[attr-defined]
-        if start >= len(items):
-            return done
-        done.extend((i, function(items[i])) for i in range(start, min(start + size, len(items))))  # type: ignore[operator]
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this forked process when `parent` dies
-    (PR_SET_PDEATHSIG); elsewhere, nothing. A build killed outright must not
-    leave its helpers working, or writing into a staging folder that the
-    next build sweeps away. Linux counts the thread that forked as the
-    parent: each helper here ends within the call that forked it."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before this process could ask
-        os._exit(1)
-
-
-def _return_free_memory() -> None:
-    """glibc keeps freed memory for reuse; malloc_trim hands it back."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()

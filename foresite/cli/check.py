@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from foresite.build.pipeline import parse_all, parse_path, plan
+from foresite.build.stages import parse_all, parse_path, plan
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, errors_in, warnings_in
 from foresite.source.read import list_sources
@@ -46,7 +46,8 @@ class CheckReport:
 def check_content(content: Path, settings: Settings, today: datetime.date) -> CheckReport:
     """Parse every file of `content`, index the published ones, plan their pages."""
     paths = list_sources(content)
-    articles, _drafts, problems = parse_all([parse_path(path, today) for path in paths])
+    parsed = parse_all([parse_path(path, today) for path in paths])
+    articles, problems = parsed.articles, parsed.problems
     _index, _pages, across = plan(articles, settings)
     ordered = sorted({*problems, *across}, key=lambda p: (p.path, p.line, p.message))
     return CheckReport(files=len(paths), problems=tuple(ordered))

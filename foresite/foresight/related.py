@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from foresite.core.config import RelatedSettings
@@ -192,48 +192,39 @@ _Found = list[list[tuple[int, Relation]]]
 """For each item of a job, its related items (index, why), best first."""
 
 
-JobMap = Callable[[Callable[[Kind | None], _Found], Sequence[Kind | None], Callable[[], None] | None], list[_Found]]
-"""Runs the function on each job, in order, and returns the results, running
-the third argument (if any) once meanwhile: the build hands in one that
-spreads the jobs over processes while it plans pages."""
+RelatedJob = Kind | None
+"""Related articles (None) or the related rows of one kind."""
+
+RELATED_JOBS: tuple[RelatedJob, ...] = (None, *Kind)
+"""Independent of each other: the build may run them side by side."""
 
 
-def _one_by_one(
-    function: Callable[[Kind | None], _Found], jobs: Sequence[Kind | None], alongside: Callable[[], None] | None = None
-) -> list[_Found]:
-    found = [function(job) for job in jobs]
-    if alongside:
-        alongside()
-    return found
+def build_related(index: SiteIndex, trends: Trends, settings: RelatedSettings) -> Related:
+    """Related articles, and related rows for each kind of row, one job after another."""
+    jobs = RELATED_JOBS if settings.count else ()
+    return combine_related(index, [related_job(job, index, trends, settings) for job in jobs])
 
 
-def build_related(
-    index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap = _one_by_one,
-    alongside: Callable[[], None] | None = None,
-) -> Related:
-    """Related articles, and related rows for each kind of row: six
-    independent jobs, which `map_jobs` may run side by side, with
-    `alongside` (work of the caller's that does not need them)."""
-    if settings.count == 0:
-        if alongside:
-            alongside()
+def combine_related(index: SiteIndex, found: Sequence[_Found]) -> Related:
+    """What `related_job` found for each of RELATED_JOBS, in order, looked up
+    by article and by row; nothing at all when no job ran (`count` is 0)."""
+    if not found:
         return Related({}, {})
-    jobs: list[Kind | None] = [None, *Kind]
-    found = dict(zip(jobs, map_jobs(lambda job: _job(job, index, trends, settings), jobs, alongside), strict=True))
+    by_job = dict(zip(RELATED_JOBS, found, strict=True))
     articles = index.articles
     by_article = {
         articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
-        for i, near in enumerate(found[None])
+        for i, near in enumerate(by_job[None])
     }
     rows: dict[tuple[str, Kind, str], tuple[RelatedRow, ...]] = {}
     for kind in Kind:
         placed = index.entries[kind]
-        for i, near in enumerate(found[kind]):
+        for i, near in enumerate(by_job[kind]):
             rows[row_key(placed[i])] = tuple(RelatedRow(placed[j], why) for j, why in near)
     return Related(by_article, rows)
 
 
-def _job(job: Kind | None, index: SiteIndex, trends: Trends, settings: RelatedSettings) -> _Found:
+def related_job(job: RelatedJob, index: SiteIndex, trends: Trends, settings: RelatedSettings) -> _Found:
     """Related items of every article (job None) or every row of one kind."""
     features = _Features()
     if job is None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 
 from foresite.core.config import Settings
 from foresite.core.model import Entry, Kind, Tag
 from foresite.foresight.charts import Sparkline, sparkline
 from foresite.foresight.insights import Insights, build_insights
 from foresite.foresight.momentum import Momentum, Timeline, build_timeline, momentum_of, tag_momentum
-from foresite.foresight.related import JobMap, Related, RelatedArticle, RelatedRow, build_related
+from foresite.foresight.related import Related, RelatedArticle, RelatedRow, build_related
 from foresite.foresight.trends import Trend, TrendLink, Trends, build_trends
 from foresite.index.site_index import SiteIndex
 
@@ -75,38 +74,48 @@ TagTrajectories = Callable[[Tag], Trajectory | None]
 """A tag's momentum as its page shows it, looked up."""
 
 
-def build_foresight(
-    index: SiteIndex, settings: Settings, map_jobs: JobMap | None = None,
-    meanwhile: Callable[[Foresight], None] | None = None,
-    tags_known: Callable[[TagTrajectories], None] | None = None,
-) -> Foresight:
-    """Everything computed across articles; `map_jobs` may run the related
-    items' independent jobs side by side (see related.build_related), and
-    `meanwhile` is given everything else to work with while they run.
-    `tags_known` is told the tags' momentum as soon as it is known, before
-    the rest: tag pages need no more. This makes about a million small
-    objects: the build runs it with the cyclic collector paused
-    (pipeline.plan_site)."""
+@dataclass(frozen=True)
+class TagForesight:
+    """The scan's time axis and the momentum of its keywords and themes:
+    all that tag pages show of foresight, known before trends are found."""
+
+    timeline: Timeline
+    momenta: Mapping[Tag, Momentum]
+
+    def of_tag(self, tag: Tag) -> Trajectory | None:
+        return tag_trajectory(self.momenta, self.timeline, tag)
+
+
+def build_tag_foresight(index: SiteIndex, settings: Settings) -> TagForesight:
     timeline = build_timeline(index.articles, settings.momentum)
-    momenta = tag_momentum(index.tag_articles, timeline, settings.momentum)
-    if tags_known:
-        tags_known(partial(tag_trajectory, momenta, timeline))
+    return TagForesight(timeline, tag_momentum(index.tag_articles, timeline, settings.momentum))
+
+
+def foresight_but_related(index: SiteIndex, settings: Settings, tags: TagForesight) -> Foresight:
+    """Everything computed across articles but related items, which take
+    longest and which no page but an article's or a row's shows."""
+    timeline = tags.timeline
     trends = build_trends(index, settings.trends)
     trend_trajectories = {
         (t.kind, t.slug): trajectory(momentum_of(_article_dates(t), timeline, settings.momentum), timeline)
         for t in trends.trends
     }
-    known = Foresight(
+    return Foresight(
         timeline=timeline,
         trends=trends,
         trend_trajectories=trend_trajectories,
-        tag_momentum=momenta,
+        tag_momentum=tags.momenta,
         related=Related({}, {}),
         insights=build_insights(index, settings.insights),
     )
-    alongside = partial(meanwhile, known) if meanwhile else None
-    related = build_related(index, trends, settings.related, *([map_jobs] if map_jobs else []), alongside=alongside)
-    return replace(known, related=related)
+
+
+def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
+    """Everything computed across articles, one part after another (the
+    build schedules the same parts side by side: build.pipeline). This
+    makes about a million small objects: callers pause the cyclic collector."""
+    known = foresight_but_related(index, settings, build_tag_foresight(index, settings))
+    return replace(known, related=build_related(index, known.trends, settings.related))
 
 
 def _article_dates(trend: Trend) -> list[datetime.date | None]:

@@ -30,7 +30,6 @@ showing its last good version (see `is_acceptable`) until a save fixes it.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections import Counter
@@ -38,18 +37,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foresite.build.pipeline import (
-    Project,
-    SearchDocs,
-    SitePlan,
-    build_today,
-    parse_path,
-    plan_site,
-    render_pages,
-    search_pages,
-)
+from foresite.build.pipeline import Project
+from foresite.build.processes import SERIAL, Workers, freeze_heap
 from foresite.build.site_files import site_files
-from foresite.core.config import SETTINGS_FILE, Settings, load_settings
+from foresite.build.stages import SearchDocs, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
+from foresite.core.config import Settings
 from foresite.core.errors import Problem
 from foresite.core.model import Article
 from foresite.core.urls import output_path
@@ -207,9 +199,7 @@ class IncrementalBuilder:
         # The site's model lives on until the next rebuild: keep the cyclic
         # collector from scanning it again at every save meanwhile (what
         # the last rebuild froze is let go first, so none of it leaks).
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        freeze_heap()
         return report
 
     def _refresh_into(
@@ -233,7 +223,7 @@ class IncrementalBuilder:
         renderer = self._renderer(snapshot.setup, snapshot.settings)
         changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p]
         docs = search_docs(output)
-        written = render_pages(changed_pages, renderer, output, self.workers, only_if_changed=True,
+        written = render_pages(changed_pages, renderer, output, Workers(self.workers), only_if_changed=True,
                                docs=_flat_docs(docs, changed_pages))
         outputs = {output_path(p.url) for p in site.pages}
         if everything:
@@ -308,7 +298,7 @@ class IncrementalBuilder:
             index = state.corpus.index_for(saved.values())
             pages = [page for article in index.articles for page in article_pages(article, index, state.plan.foresight)]
             changed_pages = [p for p in pages if state.pages.get(p.url) != p]
-            written = render_pages(changed_pages, state.renderer, self.project.output, 1, only_if_changed=True,
+            written = render_pages(changed_pages, state.renderer, self.project.output, SERIAL, only_if_changed=True,
                                    docs=_flat_docs(search_docs(self.project.output), changed_pages))
             state.pages.update((p.url, p) for p in changed_pages)
             # So that the next whole rebuild removes them if they are gone by then.
@@ -548,61 +538,3 @@ class PreviewSearch:
 
 
 # ---------------------------------------------------------------- benchmark
-
-
-@dataclass(frozen=True)
-class EditTimes:
-    shown: float
-    """Seconds from the save to the saved article's own pages written."""
-    searchable: float
-    """Seconds to the saved article's own pages in the search index."""
-    whole: float
-    """Seconds to every page up to date."""
-    search: float
-    """Seconds to the whole search index current."""
-
-
-def measure_one_edit(content_dir: Path, output_dir: Path, root: Path = Path("."), *, workers: int = 2) -> EditTimes:
-    """Times of a one-word edit to one article's summary, the preview built
-    and indexed beforehand, then updated the way `serve` does it. The edited
-    file is put back afterwards. The watcher's delay in seeing a save
-    (serve.POLL_SECONDS at most) and the browser's reload come on top."""
-    project = Project(content_dir, root / "templates", root / "static", output_dir)
-    builder = IncrementalBuilder(project, root / SETTINGS_FILE, lambda: load_settings(root), workers=workers)
-    search = PreviewSearch(output_dir, say=lambda _text: None)
-    path = _article_with_summary(content_dir)
-    original = path.read_bytes()
-    try:
-        search.request(builder.rebuild())
-        search.wait()
-        path.write_bytes(original.replace(b"## Summary\n", b"## Summary\nEdited: ", 1))
-        start = time.perf_counter()
-        saved = builder.show_saved([path])  # as `serve` does: its watcher says which files changed
-        shown = time.perf_counter() - start
-        assert saved is not None
-        # As in `serve`: the saved article is indexed before the rest of the site is rebuilt.
-        search.request_saved(saved)
-        search.wait_saved(SAVED_SEARCH_WAIT)
-        searchable = time.perf_counter() - start
-        report = builder.rebuild()
-        whole = time.perf_counter() - start
-        search.request(report)
-        search.wait()
-        return EditTimes(shown, searchable, whole, time.perf_counter() - start)
-    finally:
-        path.write_bytes(original)
-        search.close()
-
-
-def time_one_edit(content_dir: Path, output_dir: Path, root: Path = Path(".")) -> tuple[float, float]:
-    """(seconds to the edited article's HTML written, seconds to it in the
-    search index): see `measure_one_edit`."""
-    times = measure_one_edit(content_dir, output_dir, root)
-    return times.shown, times.searchable
-
-
-def _article_with_summary(content: Path) -> Path:
-    for path in list_sources(content):
-        if b"\n## Summary\n" in path.read_bytes():
-            return path
-    raise ValueError(f"no article in {content} has a Summary section to edit")

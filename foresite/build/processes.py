@@ -1,0 +1,257 @@
+"""The process machinery of the build: forked workers, a process working
+alongside, death with the parent, collector pauses and returning memory.
+
+The stages never see any of it: the pipeline hands work to a `Workers` value
+and gets results back in order. Work is forked, never pickled: a forked
+process starts with its parent's memory, so the function and its items
+(the whole site's model) reach it for free; only results travel back.
+Each trick here is kept for a figure measured at 3,000 articles
+(docs/performance.md), written beside it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
+from typing import Generic, Self, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PARALLEL_THRESHOLD = 400
+"""Below this many items, starting worker processes costs more than it saves."""
+
+CHUNK = 128
+"""Most items a process takes at once: small enough that no process is left
+working alone at the end for long (128 pages render in about 60 ms)."""
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Up to `count` processes, this one included, for work given to `map`."""
+
+    count: int
+
+    @property
+    def parallel(self) -> bool:
+        return self.count > 1 and can_fork()
+
+    def map(
+        self,
+        function: Callable[[Item], Result],
+        items: Sequence[Item],
+        *,
+        min_items: int = PARALLEL_THRESHOLD,
+        alongside: Callable[[], None] | None = None,
+    ) -> list[Result]:
+        """`function` over `items`, in order, spread over the processes when
+        there are `min_items` at least (a few large jobs are worth it too);
+        `alongside` is run once by this process before it takes its share.
+
+        This process is one of the workers: a forked worker starts with its
+        parent's resident memory (all of the site's model), so one worker
+        fewer is that much less memory."""
+        if not self.parallel or len(items) < max(2, min_items):
+            done = [function(item) for item in items]
+            if alongside:
+                alongside()
+            return done
+        context = multiprocessing.get_context("fork")
+        # Taken in chunks by whoever is free: jobs of unequal size balance.
+        job = _Job(function, items, context.Value("i", 0), max(1, min(CHUNK, len(items) // (self.count * 8))))
+        helpers = [_Forked.start(lambda: job.share(), context) for _ in range(self.count - 1)]
+        try:
+            if alongside:
+                alongside()
+            found = dict(job.share())
+            for helper in helpers:
+                found.update(helper.result())
+        finally:
+            for helper in helpers:
+                helper.stop()
+        return [found[i] for i in range(len(items))]
+
+
+SERIAL = Workers(1)
+"""This process alone."""
+
+
+@dataclass(frozen=True)
+class _Job(Generic[Item, Result]):
+    """One `Workers.map`: every process takes the next chunk until none is left."""
+
+    function: Callable[[Item], Result]
+    items: Sequence[Item]
+    next_start: Synchronized[int]
+    size: int
+
+    def share(self) -> list[tuple[int, Result]]:
+        """(index, result) of every chunk this process took."""
+        done = []
+        while True:
+            with self.next_start.get_lock():
+                start = self.next_start.value
+                self.next_start.value = start + self.size
+            if start >= len(self.items):
+                return done
+            done.extend((i, self.function(self.items[i])) for i in range(start, min(start + self.size, len(self.items))))
+
+
+class _Forked(Generic[Result]):
+    """A forked process computing one value and sending it back, or what
+    stopped it. No pool: a pool's threads would be in every later fork."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, answer: Connection) -> None:
+        self._process: multiprocessing.process.BaseProcess | None = process
+        self._answer = answer
+
+    @classmethod
+    def start(cls, function: Callable[[], Result], context: multiprocessing.context.ForkContext) -> _Forked[Result]:
+        answer, reply = context.Pipe(duplex=False)
+        process = context.Process(target=_run_forked, args=(function, reply, os.getpid()), daemon=True)
+        process.start()
+        reply.close()
+        return cls(process, answer)
+
+    def result(self) -> Result:
+        """The value, once the process has sent it; raises what stopped it."""
+        assert self._process is not None
+        try:
+            failed, value = self._answer.recv()
+        except EOFError:
+            failed, value = True, RuntimeError(f"a worker process ended with code {self._process.exitcode}")
+        self._process.join()
+        self._process = None
+        self._answer.close()
+        if failed:
+            raise value
+        return value  # type: ignore[no-any-return]  # what _run_forked sent: the function's result
+
+    def stop(self) -> None:
+        """End the process if its result was not taken (the build failed)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+            self._answer.close()
+
+
+def _run_forked(function: Callable[[], object], reply: Connection, parent: int) -> None:
+    die_with_parent(parent)
+    try:
+        outcome: tuple[bool, object] = (False, function())
+    except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+        outcome = (True, exc)
+    try:
+        reply.send(outcome)
+    except (TypeError, AttributeError, ValueError) as exc:  # an exception that cannot be pickled
+        reply.send((True, RuntimeError(f"a worker process failed: {outcome[1]!r} ({exc})")))
+
+
+class Aside:
+    """Work done by a forked process of its own while this one goes on;
+    `wait` returns once it is done, or raises what stopped it."""
+
+    def __init__(self) -> None:
+        self._forked: _Forked[None] | None = None
+
+    def start(self, work: Callable[[], None]) -> None:
+        def run() -> None:
+            # Forked while the collector was paused: what exists is frozen,
+            # so that the work, which makes cycles, collects only its own garbage.
+            gc.freeze()
+            gc.enable()
+            work()
+
+        self._forked = _Forked.start(run, multiprocessing.get_context("fork"))
+
+    def wait(self) -> None:
+        if self._forked is not None:
+            forked, self._forked = self._forked, None
+            forked.result()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._forked is not None:  # not waited for: the build failed
+            self._forked.stop()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic collector off for a while. Parsing and planning make
+    millions of small objects and no cycles: a running collector would
+    rescan the growing model over and over (seconds at 3,000 articles; a
+    fifth of the parse stage at 10,000)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """What exists now is out of the collector's sight until the block ends:
+    the site's model lives until its pages are written, and in forked
+    workers a collection touching it would copy every page of it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def freeze_heap() -> None:
+    """`heap_frozen` for a model that lives on beyond one block (the preview's)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def return_free_memory() -> None:
+    """Hand the freed heap back to the system: glibc keeps freed memory for
+    reuse, malloc_trim returns it. Done before a fork, since children start
+    with the parent's resident memory."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def release_garbage() -> None:
+    """Collect what the model left behind and return it to the system, so
+    that Pagefind, which comes next, has the memory."""
+    gc.collect()
+    return_free_memory()
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this forked process when `parent` dies
+    (PR_SET_PDEATHSIG); elsewhere, nothing. A build killed outright must not
+    leave its helpers working, or writing into a staging folder that the
+    next build sweeps away. Linux counts the thread that forked as the
+    parent: each helper here ends within the call that forked it."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before this process could ask
+        os._exit(1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
