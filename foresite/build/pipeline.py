@@ -26,6 +26,7 @@ from pathlib import Path
 
 from foresite.build.processes import (
     PARALLEL_THRESHOLD,
+    SERIAL,
     Aside,
     Workers,
     collection_paused,
@@ -34,7 +35,6 @@ from foresite.build.processes import (
     return_free_memory,
 )
 from foresite.build.stages import (
-    SERIAL,
     Parsed,
     SearchDocs,
     SitePlan,
@@ -118,21 +118,21 @@ class BuildReport:
 @dataclass
 class _Stopwatch:
     started: float = field(default_factory=time.perf_counter)
-    _stages: list[list] = field(default_factory=list)
+    _seconds: dict[str, float] = field(default_factory=dict)
+    """By stage, in the order stages begin."""
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
-        timing = [name, 0.0]
-        self._stages.append(timing)  # in the order stages begin
+        self._seconds[name] = 0.0
         try:
             yield
         finally:
-            timing[1] = time.perf_counter() - start
+            self._seconds[name] = time.perf_counter() - start
 
     @property
     def stages(self) -> tuple[tuple[str, float], ...]:
-        return tuple((name, seconds) for name, seconds in self._stages)
+        return tuple(self._seconds.items())
 
     @property
     def elapsed(self) -> float:

@@ -96,7 +96,7 @@ class _Job(Generic[Item, Result]):
 
     def share(self) -> list[tuple[int, Result]]:
         """(index, result) of every chunk this process took."""
-        done = []
+        done: list[tuple[int, Result]] = []
         while True:
             with self.next_start.get_lock():
                 start = self.next_start.value
@@ -162,15 +162,15 @@ class Aside:
     `wait` returns once it is done, or raises what stopped it."""
 
     def __init__(self) -> None:
-        self._forked: _Forked[None] | None = None
+        self._forked: _Forked[object] | None = None
 
-    def start(self, work: Callable[[], None]) -> None:
-        def run() -> None:
+    def start(self, work: Callable[[], object]) -> None:
+        def run() -> object:
             # Forked while the collector was paused: what exists is frozen,
             # so that the work, which makes cycles, collects only its own garbage.
             gc.freeze()
             gc.enable()
-            work()
+            return work()
 
         self._forked = _Forked.start(run, multiprocessing.get_context("fork"))
 
