@@ -12,7 +12,9 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import assert_never
 
 import jinja2
 import markdown as markdown_lib
@@ -35,7 +37,24 @@ from foresite.core.urls import (
     url_of,
 )
 from foresite.index.site_index import Placed
-from foresite.pages.plan import FIELDS, Page, RowsFileContext
+from foresite.pages.contexts import (
+    ArticleContext,
+    DataContext,
+    EntryContext,
+    HomeContext,
+    InsightsContext,
+    ListingContext,
+    NotFoundContext,
+    PageContext,
+    RowsFileContext,
+    SearchContext,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+    TrendContext,
+    TrendsContext,
+)
+from foresite.pages.plan import FIELDS, Page
 from foresite.pages.rowlists import rows_file
 from foresite.render.cite import json_ld
 from foresite.search.pagefind import search_anchor
@@ -179,7 +198,6 @@ class Renderer:
             url_of=url_of,
             relevancy=relevancy_badge,
             fields=FIELDS,
-            csp=lambda page: Markup(SEARCH_PAGE_POLICY if page.template == "search.html" else CONTENT_SECURITY_POLICY),
             base_path=base_path(settings.base_url),
             nav=_navigation(),
             data_url=DATA_URL,
@@ -272,21 +290,79 @@ class Renderer:
         return line
 
     def render(self, page: Page) -> bytes:
-        context = page.context
-        if isinstance(context, RowsFileContext):
-            return rows_file(context.article, context.tags)
-        return self._render(page.template, page)
+        match page.context:
+            case RowsFileContext() as context:
+                return rows_file(context.article, context.tags)
+            case (
+                EntryContext() | ArticleContext() | TagContext() | ListingContext() | HomeContext()
+                | TagIndexContext() | TimelineContext() | DataContext() | SearchContext() | NotFoundContext()
+                | TrendsContext() | TrendContext() | InsightsContext()
+            ):
+                return self._render(page.template, page)
+            case _:
+                assert_never(page.context)
 
     def render_search(self, page: Page) -> bytes:
-        """The page's search document (see foresite/search.py)."""
-        return self._render(SEARCH_DOCUMENT, page)
+        """The page's search document (see foresite/search/pagefind.py): an
+        article's, or a row's, which also shows the row."""
+        match page.context:
+            case ArticleContext():
+                return self._render(SEARCH_DOCUMENT, page, entry=None)
+            case EntryContext() as context:
+                return self._render(SEARCH_DOCUMENT, page, entry=context.entry)
+            case (
+                RowsFileContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
+                | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
+                | TrendContext() | InsightsContext()
+            ):
+                raise ValueError(f"{page.source}: a {type(page.context).__name__} page has no search document")
+            case _:
+                assert_never(page.context)
 
-    def _render(self, template: str, page: Page) -> bytes:
+    def _render(self, template: str, page: Page, **extra: object) -> bytes:
         self._from, self._scope = page.url, link_scope(page.url)
         try:
-            return self.env.get_template(template).render(page=page, ctx=page.context).encode("utf-8")
+            context = {"page": page, "ctx": page.context, "head": head_of(page.context), **extra}
+            return self.env.get_template(template).render(context).encode("utf-8")
         finally:
             self._from = self._scope = ""
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a page's <head> says of its kind."""
+
+    policy: Markup
+    """Its Content-Security-Policy."""
+    og_type: str
+    """Its kind for link previews (Open Graph): 'article' or 'website'."""
+    is_canonical: bool = True
+    """Whether it has a canonical address: not the 404 page, served at any."""
+
+
+_PAGE_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "website")
+_ARTICLE_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "article")
+_SEARCH_HEAD = Head(Markup(SEARCH_PAGE_POLICY), "website")
+_NOT_FOUND_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "website", is_canonical=False)
+
+
+def head_of(context: PageContext) -> Head:
+    match context:
+        case ArticleContext():
+            return _ARTICLE_HEAD
+        case SearchContext():
+            return _SEARCH_HEAD
+        case NotFoundContext():
+            return _NOT_FOUND_HEAD
+        case (
+            EntryContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
+            | TimelineContext() | DataContext() | TrendsContext() | TrendContext() | InsightsContext()
+        ):
+            return _PAGE_HEAD
+        case RowsFileContext():
+            raise ValueError("a rows file is JSON: it has no <head>")
+        case _:
+            assert_never(context)
 
 
 def _navigation() -> tuple[tuple[str, str], ...]:
