@@ -29,6 +29,7 @@ from foresite.core.urls import (
     INSIGHTS_URL,
     absolute,
     base_path,
+    entry_url,
     feed_url,
     link_scope,
     relative,
@@ -216,7 +217,7 @@ class Renderer:
             module = self.env.get_template(name).module
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
-        self._again_lines: dict[tuple[str, int], tuple[Entry, Article, str]] = {}
+        self._again_lines: dict[tuple[str, str, str, datetime.date | None], str] = {}
         self._from = self._scope = ""
         """URL of the page being rendered, and its link scope (urls.link_scope)."""
 
@@ -276,17 +277,17 @@ class Renderer:
         return Markup("".join(lines))
 
     def _again_line(self, entry: Entry, article: Article) -> str:
-        key = (self._scope, id(entry))
-        known = self._again_lines.get(key)
-        # The entry and article are kept with their line, so that no other
-        # can take their ids while it is cached: the preview's renderer
-        # outlives its models.
-        if known is not None and known[0] is entry and known[1] is article:
-            return known[2]
-        if len(self._again_lines) >= AGAIN_CACHE:
-            self._again_lines.clear()
-        line = f'<li><a href="{escape(self._href(entry))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
-        self._again_lines[key] = (entry, article, line)
+        # Keyed on all the line is made of, not on objects: the preview's
+        # renderer outlives its models, and a saved article comes back as new
+        # objects, maybe renamed or redated.
+        url = entry_url(entry)
+        key = (self._scope, url, article.title, article.date)
+        line = self._again_lines.get(key)
+        if line is None:
+            if len(self._again_lines) >= AGAIN_CACHE:
+                self._again_lines.clear()
+            line = f'<li><a href="{escape(relative(self._from, url))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
+            self._again_lines[key] = line
         return line
 
     def render(self, page: Page) -> bytes:
