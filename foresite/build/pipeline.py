@@ -31,8 +31,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar, cast
 
 from foresite.build.site_files import site_files
 from foresite.core.config import Settings
@@ -117,21 +118,21 @@ class BuildReport:
 @dataclass
 class _Stopwatch:
     started: float = field(default_factory=time.perf_counter)
-    _stages: list[list] = field(default_factory=list)
+    _stages: list[tuple[str, float]] = field(default_factory=list)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
-        timing = [name, 0.0]
-        self._stages.append(timing)  # in the order stages begin
+        place = len(self._stages)
+        self._stages.append((name, 0.0))  # in the order stages begin
         try:
             yield
         finally:
-            timing[1] = time.perf_counter() - start
+            self._stages[place] = (name, time.perf_counter() - start)
 
     @property
     def stages(self) -> tuple[tuple[str, float], ...]:
-        return tuple((name, seconds) for name, seconds in self._stages)
+        return tuple(self._stages)
 
     @property
     def elapsed(self) -> float:
@@ -165,7 +166,9 @@ def parse_path(path: Path, today: datetime.date) -> ParseResult:
 
 def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Article], list[Problem]]:
     """Published articles, drafts and every problem, from parse results."""
-    articles, drafts, problems = [], [], []
+    articles: list[Article] = []
+    drafts: list[Article] = []
+    problems: list[Problem] = []
     for result in results:
         problems.extend(result.problems)
         if result.article is not None:
@@ -473,9 +476,12 @@ def _render_aside(pages: list[Page], renderer: Renderer, root: Path, reply: Conn
         reply.send(RuntimeError(f"rendering the index pages failed: {failure!r}"))
 
 
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
 # Worker processes are forked with the job in this global, so that nothing
 # big is pickled: the function, the items and the counter of the next chunk.
-_MAP_JOB: tuple[object, Sequence[object], object, int] | None = None
+_MAP_JOB: tuple[Callable[..., object], Sequence[object], Synchronized[int], int] | None = None
 
 CHUNK = 128
 """Most items a process takes at once: small enough that no process is left
@@ -483,9 +489,9 @@ working alone at the end for long (128 pages render in about 60 ms)."""
 
 
 def _map(
-    function, items: Sequence[object], workers: int, *, min_items: int = PARALLEL_THRESHOLD,
+    function: Callable[[_Item], _Result], items: Sequence[_Item], workers: int, *, min_items: int = PARALLEL_THRESHOLD,
     alongside: Callable[[], None] | None = None,
-) -> list:
+) -> list[_Result]:
     """`function` over `items`, in order, on up to `workers` processes when
     there are `min_items` at least (a few large jobs are worth it too);
     `alongside` is run once by this process, before it takes items.
@@ -510,7 +516,9 @@ def _map(
             found = dict(_map_share(0))
             for share in helpers.get():
                 found.update(share)
-        return [found[i] for i in range(len(items))]
+        # Each is `function`'s result: it came back through the job global
+        # and from other processes, typed only as object.
+        return [cast(_Result, found[i]) for i in range(len(items))]
     finally:
         _MAP_JOB = None
 
@@ -519,14 +527,14 @@ def _map_share(_: int) -> list[tuple[int, object]]:
     """(index, result) of every chunk of the job this process took."""
     assert _MAP_JOB is not None
     function, items, next_start, size = _MAP_JOB
-    done = []
+    done: list[tuple[int, object]] = []
     while True:
-        with next_start.get_lock():  # type: ignore[attr-defined]
-            start = next_start.value  # type: ignore[attr-defined]
-            next_start.value = start + size  # type: ignore[attr-defined]
+        with next_start.get_lock():
+            start = next_start.value
+            next_start.value = start + size
         if start >= len(items):
             return done
-        done.extend((i, function(items[i])) for i in range(start, min(start + size, len(items))))  # type: ignore[operator]
+        done.extend((i, function(items[i])) for i in range(start, min(start + size, len(items))))
 
 
 def _die_with_parent(parent: int) -> None:

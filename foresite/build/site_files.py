@@ -141,4 +141,6 @@ def _sitemap(
         if modified:
             ET.SubElement(item, f"{{{SITEMAP_NS}}}lastmod").text = modified.isoformat()
     ET.indent(root, space="")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS) + b"\n"
+    # Bytes: tostring gives text only for encoding="unicode".
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS)
+    return document + b"\n"

@@ -208,18 +208,19 @@ def _one_by_one(
 
 
 def build_related(
-    index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap = _one_by_one,
+    index: SiteIndex, trends: Trends, settings: RelatedSettings, map_jobs: JobMap | None = None,
     alongside: Callable[[], None] | None = None,
 ) -> Related:
     """Related articles, and related rows for each kind of row: six
-    independent jobs, which `map_jobs` may run side by side, with
+    independent jobs, which `map_jobs` (if given) may run side by side, with
     `alongside` (work of the caller's that does not need them)."""
     if settings.count == 0:
         if alongside:
             alongside()
         return Related({}, {})
     jobs: list[Kind | None] = [None, *Kind]
-    found = dict(zip(jobs, map_jobs(lambda job: _job(job, index, trends, settings), jobs, alongside), strict=True))
+    run = map_jobs or _one_by_one
+    found = dict(zip(jobs, run(lambda job: _job(job, index, trends, settings), jobs, alongside), strict=True))
     articles = index.articles
     by_article = {
         articles[i].id: tuple(RelatedArticle(articles[j], why) for j, why in near)
@@ -275,8 +276,8 @@ def _neighbours(
     usable = [item.features & telling for item in items]
     excluded = _exclusions(items)
     rarity = [0] * len(features.kinds)
-    for f, found in postings.items():
-        rarity[f] = len(found)
+    for f, holders in postings.items():
+        rarity[f] = len(holders)
     scale, time_weight = settings.time_scale_days, settings.time_weight
     weight_of = weight.__getitem__
     found = []

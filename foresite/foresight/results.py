@@ -105,7 +105,7 @@ def build_foresight(
         insights=build_insights(index, settings.insights),
     )
     alongside = partial(meanwhile, known) if meanwhile else None
-    related = build_related(index, trends, settings.related, *([map_jobs] if map_jobs else []), alongside=alongside)
+    related = build_related(index, trends, settings.related, map_jobs, alongside=alongside)
     return replace(known, related=related)
 
 

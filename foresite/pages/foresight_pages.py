@@ -78,7 +78,7 @@ def trend_page(trend: Trend, settings: Settings, foresight: Foresight) -> Page:
         trend=trend,
         trajectory=foresight.of_trend(trend),
         spread=spread,
-        dots=relevancy_dots(dated) if dated else None,  # type: ignore[arg-type]
+        dots=relevancy_dots(dated) if dated else None,
         driving_forces=_driving_forces(trend),
         similarity=settings.trends.similarity,
     )

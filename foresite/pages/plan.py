@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from foresite.core.config import Settings
@@ -248,7 +248,7 @@ def _window_start(count: int, at: int, size: int) -> int:
     return max(0, min(at - size // 2, count - size))
 
 
-def _pager(count: int, url_of_page) -> Pager:
+def _pager(count: int, url_of_page: Callable[[int], str]) -> Pager:
     return Pager(1, count, tuple((n, url_of_page(n)) for n in range(1, count + 1)))
 
 
@@ -257,23 +257,26 @@ def _numbered(pager: Pager, number: int) -> Pager:
 
 
 def listing_pages(kind: Kind | None, index: SiteIndex, settings: Settings) -> Iterator[Page]:
-    items = index.articles if kind is None else index.entries[kind]
+    # The articles' listing, or one kind of rows': the other stays empty.
+    articles = index.articles if kind is None else ()
+    entries = index.entries[kind] if kind is not None else ()
+    total = len(articles) + len(entries)
     size = settings.per_page
-    pager = _pager(max(1, math.ceil(len(items) / size)), lambda n: listing_url(kind, n))
+    pager = _pager(max(1, math.ceil(total / size)), lambda n: listing_url(kind, n))
     label = kind.label_plural if kind else "Articles"
     for number in range(1, pager.count + 1):
-        chunk = items[(number - 1) * size : number * size]
+        start, stop = (number - 1) * size, number * size
         context = ListingContext(
             kind=kind,
-            entries=() if kind is None else chunk,  # type: ignore[arg-type]
-            articles=chunk if kind is None else (),  # type: ignore[arg-type]
+            entries=entries[start:stop],
+            articles=articles[start:stop],
             pager=_numbered(pager, number),
-            total=len(items),
+            total=total,
         )
         suffix = f" (page {number})" if number > 1 else ""
         yield Page(
             listing_url(kind, number), "listing.html", label + suffix,
-            f"All {len(items)} {label.lower()} of the scan{suffix}.", settings.language, context,
+            f"All {total} {label.lower()} of the scan{suffix}.", settings.language, context,
             f"{label.lower()} listing",
         )
 
