@@ -41,10 +41,11 @@ from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.foresight.results import Foresight, TagTrajectories, build_foresight
 from foresite.index.site_index import SiteIndex, build_index
-from foresite.output.write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
+from foresite.output.write import copy_files, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
 from foresite.pages.foresight_pages import foresight_pages
 from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer, asset_versions
+from foresite.render.theme import TemplateFailure, Theme, project_theme, static_files
 from foresite.search.pagefind import (
     IndexedPage,
     SearchStats,
@@ -70,8 +71,15 @@ class Project:
 
     content: Path
     templates: Path
+    """The project's own templates, if it has any: each replaces the shipped theme's of its name."""
     static: Path
+    """The project's own static files, likewise."""
     output: Path
+
+    @property
+    def theme(self) -> Theme:
+        """Where templates and static files come from, as the folders are now."""
+        return project_theme(self.templates, self.static)
 
 
 @dataclass(frozen=True)
@@ -278,11 +286,16 @@ def build(options: BuildOptions) -> BuildReport:
         # resident memory).
         del sources, results
         _return_free_memory()
+    # Templates that cannot be read stop the build before it writes anything;
+    # one that fails on a page stops it before the new site replaces the old.
+    theme = project.theme
+    renderer = Renderer(theme, settings, asset_versions(theme))
+    if template_problems := renderer.check_template_files():
+        raise TemplateFailure(*template_problems)
     sweep_stale(project.output)
     staging = new_staging(project.output)
     cleanup = ExitStack()
     try:
-        renderer = Renderer(project.templates, settings, asset_versions(project.static))
         # A core is left idle while trends are found and the leading pages
         # planned: the index pages are rendered on it meanwhile.
         handed = None
@@ -311,7 +324,7 @@ def build(options: BuildOptions) -> BuildReport:
         with clock.stage("render"):
             rest = [page for page in pages if not (handed and handed.has(page))]
             render_pages(rest, renderer, staging, options.workers, only_if_changed=False, docs=docs,
-                         alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
+                         alongside=partial(_write_the_rest, clock, theme, staging, index, pages, settings))
             if handed:
                 handed.wait()
         counts = Counter(page.template.removesuffix(".html") for page in pages if page.is_html)
@@ -337,11 +350,11 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _write_the_rest(
-    clock: _Stopwatch, project: Project, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings
+    clock: _Stopwatch, theme: Theme, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings
 ) -> None:
     """The site's files beside its pages: static files, data, feeds, icons."""
     with clock.stage("write"):
-        copy_tree(project.static, staging, "static/", only_if_changed=False)
+        copy_files(static_files(theme), staging, "static/", only_if_changed=False)
         for relpath, data in site_files(index, pages, settings):
             write_file(staging, relpath, data, only_if_changed=False)
 

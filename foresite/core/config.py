@@ -105,6 +105,8 @@ class Settings:
     momentum: MomentumSettings = MomentumSettings()
     related: RelatedSettings = RelatedSettings()
     insights: InsightSettings = InsightSettings()
+    content: str = "content"
+    """The folder of articles, relative to the project folder (--content replaces it)."""
 
 
 _TYPES: dict[str, type] = {
@@ -122,6 +124,7 @@ _TYPES: dict[str, type] = {
     "momentum": dict,
     "related": dict,
     "insights": dict,
+    "content": str,
 }
 _SECTIONS: dict[str, type] = {
     "trends": TrendSettings,
@@ -245,10 +248,19 @@ def _settings(values: dict[str, object], where: dict[str, str]) -> Settings:
     language = text.get("language", Settings.language)
     if not LANGUAGE_CODE.match(language):
         raise SettingsError(f"{where['language']}: language '{language}' is not a language code such as 'en' or 'fr'")
+    if "content" in text and not _is_inner_path(text["content"]):
+        raise SettingsError(
+            f"{where['content']}: 'content' must be a folder inside the project, such as articles, not '{text['content']}'"
+        )
     home = HomeSettings(**values.get("home", {}))  # type: ignore[arg-type]
     sections = {name: kind(**values.get(name, {})) for name, kind in _SECTIONS.items()}  # type: ignore[arg-type]
     counts = {k: v for k, v in values.items() if _TYPES.get(k) is int}
     return Settings(**{**text, **counts, "base_url": base_url, "domain": domain, "language": language, "home": home, **sections})  # type: ignore[arg-type]
+
+
+def _is_inner_path(path: str) -> bool:
+    parts = path.replace("\\", "/").split("/")
+    return bool(path) and not path.startswith(("/", "~")) and ".." not in parts and ":" not in path
 
 
 def _base_url(url: str, where: str) -> str:
