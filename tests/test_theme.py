@@ -4,6 +4,8 @@ located message. (tests/test_package.py does the same through an installed wheel
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -216,3 +218,21 @@ def test_every_subpackage_is_in_the_wheel() -> None:
     assert pyproject["tool"]["setuptools"]["package-dir"] == {
         "foresite.theme.templates": "templates", "foresite.theme.static": "static"
     }
+
+
+def test_the_theme_documentation_lists_every_field_of_every_page_context() -> None:
+    from foresite.pages import foresight_pages, plan
+
+    text = (ROOT / "docs" / "theme.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^### `(\w+)`\n(.*?)(?=^##)", text + "\n##", flags=re.MULTILINE | re.DOTALL))
+    contexts = [plan.HomeContext, plan.ArticleContext, plan.EntryContext, plan.ListingContext, plan.TagIndexContext,
+                plan.TagContext, plan.TimelineContext, plan.DataContext, plan.PlainContext,
+                foresight_pages.TrendsContext, foresight_pages.TrendContext, foresight_pages.InsightsContext]
+    templates = set(re.findall(r"\| `(\w+\.html)` \| `(\w+)` \|", text))
+    for context in contexts:
+        assert context.__name__ in sections, context.__name__
+        documented = set(re.findall(r"^\| `(\w+)`", sections[context.__name__], flags=re.MULTILINE))
+        documented |= {name for line in re.findall(r"^\| (`\w+`(?:, `\w+`)+) \|", sections[context.__name__], flags=re.MULTILINE)
+                       for name in re.findall(r"`(\w+)`", line)}
+        assert documented == {f.name for f in dataclasses.fields(context)}, context.__name__
+        assert any(name == context.__name__ for _, name in templates), context.__name__

@@ -54,7 +54,7 @@ def install_requirement(version: str = __version__) -> str:
 
 def init_project(root: Path, content: str) -> InitReport:
     """Write site.yml and the Pages workflow in `root`, each unless it exists."""
-    content = content.strip().strip("/")
+    content = content.strip().rstrip("/")
     if not _CONTENT.match(content) or {".", ".."} & set(content.split("/")):
         raise InitError(f"--content '{content}' must be a folder inside the project, such as articles")
     if not root.is_dir():
