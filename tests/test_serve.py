@@ -78,11 +78,14 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"not within {WAIT} s: {what}")
 
 
-def raw_request(port: int, target: str) -> tuple[int, bytes]:
+def raw_request(port: int, target: str, host: str | None = None, headers: str = "") -> tuple[int, bytes]:
     """Status and whole answer to a request sent byte for byte, as no client
-    library would send it (they normalise `..` away)."""
+    library would send it (they normalise `..` away); `host` is its Host
+    header (127.0.0.1 and the port unless given), `headers` more lines."""
+    host = f"127.0.0.1:{port}" if host is None else host
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
+        connection.sendall(request.encode("latin-1"))
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk

@@ -41,7 +41,16 @@ from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.foresight.results import Foresight, TagTrajectories, build_foresight
 from foresite.index.site_index import SiteIndex, build_index
-from foresite.output.write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
+from foresite.output.write import (
+    claimed_output,
+    copy_tree,
+    discard,
+    drop_collisions,
+    new_staging,
+    publish,
+    sweep_stale,
+    write_file,
+)
 from foresite.pages.foresight_pages import foresight_pages
 from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer, asset_versions
@@ -260,7 +269,14 @@ def search_pages(pages: Sequence[Page]) -> list[IndexedPage]:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """A full build into a fresh folder, swapped in whole at the end."""
+    """A full build into a fresh folder, swapped in whole at the end; the
+    output folder is claimed first (OutputRefused when it is not foresite's
+    to replace, or another build is writing it) and held throughout."""
+    with claimed_output(options.project.output, options.project.content):
+        return _build_claimed(options)
+
+
+def _build_claimed(options: BuildOptions) -> BuildReport:
     project, settings = options.project, options.settings
     clock = _Stopwatch()
     with clock.stage("read"):

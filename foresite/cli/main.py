@@ -13,6 +13,7 @@ from foresite.build.pipeline import BuildOptions, BuildReport, build
 from foresite.cli.options import add_common_options, check_project, project_paths
 from foresite.core.config import load_settings
 from foresite.core.errors import SettingsError, visible
+from foresite.output.write import OutputRefused
 
 COMMANDS = ("serve", "new", "check")
 
@@ -48,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    try:
+        report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print_report(report, options.quiet)
     if options.report_json:
         Path(options.report_json).write_text(json.dumps(report_figures(report), indent=1), encoding="utf-8")
