@@ -253,7 +253,10 @@ def refuse_foreign(output: Path) -> None:
         return
     if not output.is_dir():
         raise OutputRefused(f"the output {output} is a file, not a folder; choose another --output")
-    names = sorted(os.listdir(output))
+    try:
+        names = sorted(os.listdir(output))
+    except OSError as exc:
+        raise OutputRefused(f"cannot read the output folder {output}: {exc.strerror or exc}") from exc
     if not names or MARKER in names or all((output / name).is_file() for name in OLD_SITE):
         return
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
