@@ -480,7 +480,7 @@ def _table(section: _Section | None, kind: Kind, article_id: str, report: _Repor
     if not data:
         report.warn(header_line, f"{section.name}: the table has a header but no rows")
     entries: list[Entry] = []
-    slugs: set[str] = set()
+    slugs = _Slugs()
     for line_no, line in data:
         cells = _fit(split_row(line), len(header), section.name, line_no, report)
         entry = _entry(kind, article_id, dict(zip(range(len(cells)), cells)), columns, header, line_no, slugs, report)
@@ -506,7 +506,7 @@ def _entry(
     columns: list[str | None],
     header: list[str],
     line_no: int,
-    slugs: set[str],
+    slugs: _Slugs,
     report: _Report,
 ) -> Entry | None:
     values: dict[str, str] = {}
@@ -525,8 +525,7 @@ def _entry(
     has_name = bool(name)
     if not has_name:
         name = _shorten(values.get("description") or next((v for _, v in extra), "") or "Untitled")
-    slug = _unused_slug(safe_slug(name), slugs)
-    slugs.add(slug)
+    slug = slugs.claim(safe_slug(name))
     return Entry(
         kind=kind,
         article_id=article_id,
@@ -543,14 +542,26 @@ def _entry(
     )
 
 
-def _unused_slug(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`…: rows named 'Row' and 'Row 2' must not
-    share a page either."""
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+class _Slugs:
+    """The row slugs of one table: `base`, or `base-2`, `base-3`…, so that rows
+    named 'Row' and 'Row 2' do not share a page either."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.tried: dict[str, int] = {}
+        """The last number tried for each base: every smaller one is taken, so
+        20,000 rows of one name cost 20,000 tries, not 200 million."""
+
+    def claim(self, base: str) -> str:
+        slug, number = base, self.tried.get(base, 1)
+        if number > 1:
+            slug = f"{base}-{number}"
+        while slug in self.taken:
+            number += 1
+            slug = f"{base}-{number}"
+        self.tried[base] = number
+        self.taken.add(slug)
+        return slug
 
 
 def _relevancy(text: str, kind: Kind, line_no: int, report: _Report) -> int | None:
