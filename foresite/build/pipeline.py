@@ -36,7 +36,7 @@ from typing import Self
 
 from foresite.build.site_files import site_files
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, error, errors_in, warnings_in
+from foresite.core.errors import Problem, errors_in, warnings_in
 from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.foresight.results import Foresight, TagTrajectories, build_foresight
@@ -54,7 +54,14 @@ from foresite.search.pagefind import (
     shard_doc_paths,
 )
 from foresite.source.parse import ParseResult, decode, parse_article
-from foresite.source.read import SourceFile, display_path, list_sources, read_source
+from foresite.source.read import (
+    SourceFile,
+    linked_folder_problem,
+    read_problem,
+    read_source,
+    read_sources,
+    walk_content,
+)
 
 SEARCH_DOCS = ".search-docs"
 """Folder of the staging site where search documents wait for Pagefind
@@ -146,21 +153,29 @@ def build_today() -> datetime.date:
     return datetime.date.today()
 
 
-def parse_source(source: SourceFile, today: datetime.date) -> ParseResult:
-    text, problems = decode(source.data, source.path)
+def parse_source(source: SourceFile, today: datetime.date, site_language: str = "en") -> ParseResult:
+    text, problems = decode(source.data, source.path, source.stamp[1])
     if text is None:
         return ParseResult(None, problems)
-    return parse_article(text, source.path, source.article_id, today)
+    return parse_article(text, source.path, source.article_id, today, site_language)
 
 
-def parse_path(path: Path, today: datetime.date) -> ParseResult:
+def parse_path(path: Path, today: datetime.date, site_language: str = "en") -> ParseResult:
     """The file at `path` parsed, or a located error when it cannot be read
     (check and the preview report it; they must not stop on it)."""
     try:
         source = read_source(path)
     except OSError as exc:
-        return ParseResult(None, (error(display_path(path), 1, f"cannot read the file: {exc.strerror or exc}"),))
-    return parse_source(source, today)
+        return ParseResult(None, (read_problem(path, exc),))
+    return parse_source(source, today, site_language)
+
+
+def read_content(content: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every source file's bytes, and a located problem for each link to a
+    folder and each file that cannot or must not be read."""
+    paths, linked = walk_content(content)
+    sources, problems = read_sources(paths)
+    return sources, [*map(linked_folder_problem, linked), *problems]
 
 
 def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Article], list[Problem]]:
@@ -264,15 +279,16 @@ def build(options: BuildOptions) -> BuildReport:
     project, settings = options.project, options.settings
     clock = _Stopwatch()
     with clock.stage("read"):
-        sources = [read_source(p) for p in list_sources(project.content)]
+        sources, unread = read_content(project.content)
     # Parsing makes millions of small objects and no cycles (as planning
     # does, below): a paused collector saves a fifth of the stage at 10,000
     # articles, where its full scans of the growing heap made it grow faster
     # than the scan.
     with clock.stage("parse"), _collection_paused():
         today = build_today()
-        results = _map(lambda s: parse_source(s, today), sources, options.workers)
+        results = _map(lambda s: parse_source(s, today, settings.language), sources, options.workers)
         articles, drafts, problems = parse_all(results)
+        problems.extend(unread)
         # The files' bytes are parsed: gone before any worker is forked,
         # so that no process carries them (a fork starts with its parent's
         # resident memory).

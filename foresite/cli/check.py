@@ -14,7 +14,7 @@ from pathlib import Path
 from foresite.build.pipeline import parse_all, parse_path, plan
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, errors_in, warnings_in
-from foresite.source.read import list_sources
+from foresite.source.read import linked_folder_problem, walk_content
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class CheckReport:
 
 def check_content(content: Path, settings: Settings, today: datetime.date) -> CheckReport:
     """Parse every file of `content`, index the published ones, plan their pages."""
-    paths = list_sources(content)
-    articles, _drafts, problems = parse_all([parse_path(path, today) for path in paths])
+    paths, linked = walk_content(content)
+    articles, _drafts, problems = parse_all([parse_path(path, today, settings.language) for path in paths])
+    problems.extend(map(linked_folder_problem, linked))
     _index, _pages, across = plan(articles, settings)
     ordered = sorted({*problems, *across}, key=lambda p: (p.path, p.line, p.message))
     return CheckReport(files=len(paths), problems=tuple(ordered))

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import yaml
 
 from foresite.core.errors import Problem, error, suggest, warning
-from foresite.core.language import LANGUAGE_CODE, detect_language
+from foresite.core.language import detect_language, known_language
 from foresite.core.model import Article, ClosestLink, Entry, Kind
 from foresite.core.text import article_slug, fold, is_markdown_affordable, safe_slug
+from foresite.source.read import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -34,6 +34,7 @@ _LINK_BULLET = re.compile(r"^[*\-+]\s+\[(?P<title>.*)\]\((?P<target>[^()\[\]]*)\
 _ALIGNMENT_CELL = re.compile(r"^:?-+:?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _RELEVANCY = re.compile(r"^[1-5](?:\.0)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 SECTIONS = (
     "Keywords",
@@ -64,6 +65,12 @@ _CANONICAL_COLUMNS = ("name", "description", "change", "10-year", "driving-force
 
 FRONT_MATTER_KEYS = ("title", "date", "source", "language", "category", "type", "draft")
 
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+"""Dates outside these are typos or tricks (year 1, year 9999): the article
+is left undated, so that no time axis spans millennia and no date
+arithmetic overflows."""
+
 
 @dataclass(frozen=True)
 class ParseResult:
@@ -92,12 +99,14 @@ class _Report:
         self.problems.append(error(self.path, line, message))
 
 
-def decode(data: bytes, path: str) -> tuple[str | None, tuple[Problem, ...]]:
-    """Bytes of a file → text, or None with an error saying why."""
+def decode(data: bytes, path: str, size: int = 0) -> tuple[str | None, tuple[Problem, ...]]:
+    """Bytes of a file → text, or None with an error saying why. `size` is
+    the file's own size where known: reading stops past the limit."""
     if len(data) > MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
         limit = MAX_FILE_BYTES // 1024 // 1024
-        return None, (error(path, 1, f"file is {size:.1f} MB, over the {limit} MB limit; left out"),)
+        # A special file's size says nothing; a regular one's says how far over.
+        over = f"{max(size, len(data)) / 1024 / 1024:.1f} MB, over" if size > MAX_FILE_BYTES else "over"
+        return None, (error(path, 1, f"file is {over} the {limit} MB limit; left out"),)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, (error(path, 1, "UTF-16 text, not UTF-8; save the file as UTF-8; left out"),)
     if b"\x00" in data[:65536]:
@@ -117,7 +126,9 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
-def parse_article(text: str, path: str, article_id: str, today: datetime.date) -> ParseResult:
+def parse_article(
+    text: str, path: str, article_id: str, today: datetime.date, site_language: str = "en"
+) -> ParseResult:
     report = _Report(path)
     lines = split_lines(text)
     meta, body_start = _front_matter(lines, report)
@@ -128,6 +139,8 @@ def parse_article(text: str, path: str, article_id: str, today: datetime.date) -
         report.fail(cursor or 1, "no title: the file should start with '# __Title__, (from page [YYYYMMDD](url).)' or front matter with 'title:'")
         return ParseResult(None, tuple(report.problems))
     source_url, sections = _body(lines, cursor, report)
+    if "language" in meta and meta["language"] is None:
+        meta["language"] = site_language  # unknown: warned about above
     article = _assemble(
         article_id, path, title, origin, origin_url, source_url, sections, meta, today, report
     )
@@ -182,6 +195,14 @@ def _check_front_matter(data: dict[object, object], key_lines: dict[str, int], r
         if name not in FRONT_MATTER_KEYS:
             report.warn(line, f"unknown front-matter key {_quote(name)}{suggest(name, FRONT_MATTER_KEYS)}; ignored")
             continue
+        surrogate = _SURROGATE.search(value) if isinstance(value, str) else None
+        if surrogate:
+            # Text decoded from UTF-8 has none; YAML's escapes make them, and no page can hold one.
+            report.warn(line, f"front-matter key '{name}' holds a lone surrogate (\\u{ord(surrogate[0]):04x}), which is not text; ignored")
+            continue
+        if name == "language":
+            meta[name] = _language(value, line, report)
+            continue
         checked = _front_matter_value(name, value)
         if checked is None:
             report.warn(line, f"front-matter key '{name}' has an unusable value {_quote(value)}; ignored")
@@ -207,9 +228,15 @@ def _front_matter_value(name: str, value: object) -> object | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
-    if name == "language" and not LANGUAGE_CODE.match(text):
-        return None
     return text or None
+
+
+def _language(value: object, line: int, report: _Report) -> str | None:
+    """A known language's code, or None (then the site's language) with a warning."""
+    code = known_language(value) if isinstance(value, str) else None
+    if code is None:
+        report.warn(line, f"language {_quote(value)} is not a known language code (ISO 639-1, such as 'en' or 'fr'); the site's language is used")
+    return code
 
 
 def _quote(value: object) -> str:
@@ -345,6 +372,9 @@ def _date(
         date = origin_date(origin)
     if date is None:
         report.warn(line, f"no date: the origin {_quote(origin)} holds none; add 'date: YYYY-MM-DD' front matter")
+    elif not EARLIEST_DATE <= date <= LATEST_DATE:
+        report.warn(line, f"date {date.isoformat()} is outside the years {EARLIEST_DATE.year}–{LATEST_DATE.year}; the article is left undated")
+        return None
     elif date > today:
         report.warn(line, f"date {date.isoformat()} lies in the future")
     return date
