@@ -48,11 +48,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    try:
+        report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    except OSError as exc:
+        # A full disk, a read-only folder: the build has removed its own
+        # half-written folder, and the site already published is untouched.
+        print(visible(f"error: {stopped_by(exc)}; nothing was published, the previous site in {project.output} is kept"), file=sys.stderr)
+        return 1
     print_report(report, options.quiet)
     if options.report_json:
         Path(options.report_json).write_text(json.dumps(report_figures(report), indent=1), encoding="utf-8")
     return report.exit_code
+
+
+def stopped_by(exc: OSError) -> str:
+    """What stopped the build, as a person would say it."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"the build could not write its files: {exc.strerror or exc}{where}"
 
 
 def print_report(report: BuildReport, quiet: bool) -> None:
