@@ -34,15 +34,17 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Self
 
-from foresite.build.site_files import site_files
+from foresite.build.site_files import is_generated_path, site_files
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, error, errors_in, warnings_in
-from foresite.core.model import Article
-from foresite.core.urls import output_path
+from foresite.core.errors import Problem, error, errors_in, warning, warnings_in
+from foresite.core.model import Article, HandwrittenPage
+from foresite.core.urls import SiteLinks, is_plain_path, output_path, page_url, site_links
 from foresite.foresight.results import Foresight, TagTrajectories, build_foresight
+from foresite.index.links import link_problems, resolve_closest
 from foresite.index.site_index import SiteIndex, build_index
 from foresite.output.write import copy_tree, discard, drop_collisions, new_staging, publish, sweep_stale, write_file
 from foresite.pages.foresight_pages import foresight_pages
+from foresite.pages.handwritten import handwritten_pages, navigation, redirect_pages
 from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.search.pagefind import (
@@ -53,8 +55,17 @@ from foresite.search.pagefind import (
     plan_shards,
     shard_doc_paths,
 )
+from foresite.source.handwritten import parse_page
 from foresite.source.parse import ParseResult, decode, parse_article
-from foresite.source.read import SourceFile, display_path, list_sources, read_source
+from foresite.source.read import (
+    ContentFiles,
+    Selection,
+    SourceFile,
+    content_relpath,
+    display_path,
+    list_content,
+    read_source,
+)
 
 SEARCH_DOCS = ".search-docs"
 """Folder of the staging site where search documents wait for Pagefind
@@ -174,6 +185,66 @@ def parse_all(results: Sequence[ParseResult]) -> tuple[list[Article], list[Artic
 
 
 @dataclass(frozen=True)
+class Moved:
+    """What a scan moved onto foresite brings beside its articles: hand-written
+    pages, files published as they are, and where links between its files
+    lead. Empty for a content folder of articles only."""
+
+    pages: tuple[HandwrittenPage, ...] = ()
+    published: tuple[tuple[str, Path], ...] = ()
+    """(path in the content folder and the output, file)."""
+    links: SiteLinks = field(default_factory=SiteLinks)
+    holders: Mapping[str, str] = field(default_factory=dict)
+    """Each article's path in the content folder, by id."""
+    navigation: tuple[tuple[str, str], ...] = ()
+    """(title, URL) of the pages the header links to."""
+
+
+def read_content(content: Path, settings: Settings) -> tuple[ContentFiles, list[SourceFile], list[tuple[str, SourceFile]]]:
+    """The content folder sorted out, the articles' files read, and the
+    pages' files read with their paths in it."""
+    files = list_content(content, Selection.of(settings), settings.max_file_mb * 1_000_000)
+    pages = [(content_relpath(content, p), read_source(p)) for p in files.pages]
+    return files, [read_source(p) for p in files.articles], pages
+
+
+def move_in(
+    content: Path, files: ContentFiles, page_sources: Sequence[tuple[str, SourceFile]],
+    articles: Sequence[Article], settings: Settings,
+) -> tuple[Moved, list[Article], list[Problem]]:
+    """Pages parsed, links between content files found, Closest links by
+    address made links by id; and every problem with them."""
+    problems = list(files.problems)
+    pages = []
+    for relpath, source in page_sources:
+        page, found = parse_page(source.data, source.path, relpath, settings.language)
+        problems.extend(found)
+        if page is not None:
+            pages.append(page)
+    published = []
+    for relpath, path in files.published:
+        shown = display_path(path)
+        if not is_plain_path(relpath):
+            problems.append(warning(shown, 1, "not published: its path must be plain ASCII letters, digits and - _ . ( )"))
+        elif is_generated_path(relpath):
+            problems.append(warning(shown, 1, f"not published: the site writes '{relpath}' itself"))
+        else:
+            published.append((relpath, path))
+    holders = {p.stem: content_relpath(content, p) for p in files.articles}
+    published_ids = {a.id for a in articles}
+    links = site_links(
+        {relpath: article_id for article_id, relpath in holders.items() if article_id in published_ids},
+        {page.relpath: page_url(page.relpath) for page in pages},
+        frozenset(relpath for relpath, _ in published), settings.base_url, settings.domain,
+    )
+    articles = resolve_closest(articles, links)
+    problems.extend(link_problems(articles, pages, holders, links))
+    nav, wrong = navigation(settings, list(handwritten_pages(pages)))
+    problems.extend(wrong)
+    return Moved(tuple(pages), tuple(published), links, holders, nav), articles, problems
+
+
+@dataclass(frozen=True)
 class SitePlan:
     index: SiteIndex
     foresight: Foresight
@@ -189,7 +260,7 @@ def plan(articles: Sequence[Article], settings: Settings, workers: int = 1) -> t
 
 def plan_site(
     articles: Sequence[Article], settings: Settings, workers: int = 1,
-    early: Callable[[list[Page]], None] | None = None,
+    early: Callable[[list[Page]], None] | None = None, moved: Moved = Moved(),
 ) -> SitePlan:
     """`plan`, keeping what it computed on the way (the preview reuses it,
     planning in one process: it forks nothing from its threads). `early`,
@@ -235,7 +306,20 @@ def plan_site(
         kept, collisions = _without_collisions([*handed, *leading, *later])
         kept_ids = {id(page) for page in kept}
         pages = [page for page in (*leading, *handed, *later) if id(page) in kept_ids]
-    return SitePlan(index, foresight, pages, [*index.problems, *problems, *collisions])
+        # Hand-written pages, then redirects from old addresses, come after
+        # every generated page: a clash is theirs to lose.
+        pages, moved_problems = _with_moved(pages, index, moved, settings)
+    return SitePlan(index, foresight, pages, [*index.problems, *problems, *collisions, *moved_problems])
+
+
+def _with_moved(pages: list[Page], index: SiteIndex, moved: Moved, settings: Settings) -> tuple[list[Page], list[Problem]]:
+    if not moved.pages and not settings.jekyll_urls and not settings.redirects:
+        return pages, []
+    pages, collisions = _without_collisions([*pages, *handwritten_pages(moved.pages)])
+    files = [(moved.holders.get(a.id, f"{a.id}.md"), a) for a in index.articles]
+    redirects, problems = redirect_pages(files, pages, settings)
+    pages, clashes = _without_collisions([*pages, *redirects])
+    return pages, [*collisions, *problems, *clashes]
 
 
 def _without_collisions(pages: Iterable[Page]) -> tuple[list[Page], list[Problem]]:
@@ -264,7 +348,7 @@ def build(options: BuildOptions) -> BuildReport:
     project, settings = options.project, options.settings
     clock = _Stopwatch()
     with clock.stage("read"):
-        sources = [read_source(p) for p in list_sources(project.content)]
+        files, sources, page_sources = read_content(project.content, settings)
     # Parsing makes millions of small objects and no cycles (as planning
     # does, below): a paused collector saves a fifth of the stage at 10,000
     # articles, where its full scans of the growing heap made it grow faster
@@ -273,23 +357,28 @@ def build(options: BuildOptions) -> BuildReport:
         today = build_today()
         results = _map(lambda s: parse_source(s, today), sources, options.workers)
         articles, drafts, problems = parse_all(results)
+        moved, articles, found = move_in(project.content, files, page_sources, articles, settings)
+        problems.extend(found)
         # The files' bytes are parsed: gone before any worker is forked,
         # so that no process carries them (a fork starts with its parent's
         # resident memory).
-        del sources, results
+        del sources, results, page_sources
         _return_free_memory()
     sweep_stale(project.output)
     staging = new_staging(project.output)
     cleanup = ExitStack()
     try:
-        renderer = Renderer(project.templates, settings, asset_versions(project.static))
+        renderer = Renderer(
+            project.templates, settings, asset_versions(project.static),
+            links=moved.links, holders=moved.holders, navigation=moved.navigation,
+        )
         # A core is left idle while trends are found and the leading pages
         # planned: the index pages are rendered on it meanwhile.
         handed = None
         if options.workers > 1 and len(articles) >= PARALLEL_THRESHOLD and _can_fork():
             handed = cleanup.enter_context(_RenderedAside(renderer, staging))
         with clock.stage("index"), _collection_paused():
-            site = plan_site(articles, settings, options.workers, handed.start if handed else None)
+            site = plan_site(articles, settings, options.workers, handed.start if handed else None, moved)
             index, pages = site.index, site.pages
             # The model and the plan live until the pages are written: frozen
             # before the collector runs again, no collection scans them
@@ -311,7 +400,7 @@ def build(options: BuildOptions) -> BuildReport:
         with clock.stage("render"):
             rest = [page for page in pages if not (handed and handed.has(page))]
             render_pages(rest, renderer, staging, options.workers, only_if_changed=False, docs=docs,
-                         alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings))
+                         alongside=partial(_write_the_rest, clock, project, staging, index, pages, settings, moved))
             if handed:
                 handed.wait()
         counts = Counter(page.template.removesuffix(".html") for page in pages if page.is_html)
@@ -337,10 +426,14 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _write_the_rest(
-    clock: _Stopwatch, project: Project, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings
+    clock: _Stopwatch, project: Project, staging: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings,
+    moved: Moved,
 ) -> None:
-    """The site's files beside its pages: static files, data, feeds, icons."""
+    """The site's files beside its pages: static files, data, feeds, icons,
+    and the content's own images and documents."""
     with clock.stage("write"):
+        for relpath, path in moved.published:
+            write_file(staging, relpath, path.read_bytes(), only_if_changed=False)
         copy_tree(project.static, staging, "static/", only_if_changed=False)
         for relpath, data in site_files(index, pages, settings):
             write_file(staging, relpath, data, only_if_changed=False)

@@ -17,7 +17,7 @@ from foresite.index.site_index import SiteIndex
 from foresite.output.feeds import plan_feeds, render_feed
 from foresite.output.icons import icon_ico, icon_png
 from foresite.output.opendata import data_files
-from foresite.pages.plan import ArticleContext, EntryContext, ListingContext, Page, TagContext
+from foresite.pages.plan import ArticleContext, EntryContext, ListingContext, Page, RedirectContext, TagContext
 
 SITEMAP = "sitemap.xml"
 SITEMAP_LIMIT = 50_000
@@ -54,8 +54,24 @@ def robots_txt(settings: Settings) -> bytes:
 
 
 def sitemap_pages(pages: Iterable[Page]) -> list[Page]:
-    """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [page for page in pages if page.is_html and page.url != NOT_FOUND_PAGE]
+    """The pages a sitemap lists: every HTML page but the 404 page and the
+    redirects from old addresses."""
+    return [
+        page for page in pages
+        if page.is_html and page.url != NOT_FOUND_PAGE and not isinstance(page.context, RedirectContext)
+    ]
+
+
+GENERATED_FOLDERS = ("static/", "data/", "pagefind/", "sitemaps/")
+"""Folders of the output that the build fills itself."""
+
+
+def is_generated_path(relpath: str) -> bool:
+    """Whether the build writes `relpath` itself (beside the pages), so that
+    no file from the content folder may take it."""
+    folded = relpath.casefold()
+    root_files = (".nojekyll", "cname", "robots.txt", SITEMAP, TOUCH_ICON, FAVICON_ICO, "feed.xml")
+    return folded in root_files or folded.startswith(GENERATED_FOLDERS)
 
 
 def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from foresite.core.config import Settings
-from foresite.core.model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, ClosestLink, Entry, HandwrittenPage, Kind, Tag, TagKind
 from foresite.core.urls import (
     DATA_URL,
     article_url,
@@ -213,6 +213,23 @@ class DataContext:
     site_feed: str
     feed_example: str
     """A theme or category feed's URL, to show the pattern; '' when none."""
+
+
+@dataclass(frozen=True)
+class HandwrittenContext:
+    """A page an editor wrote (`pages:` in site.yml)."""
+
+    page: HandwrittenPage
+
+
+@dataclass(frozen=True)
+class RedirectContext:
+    """An old address, answered with a page that sends the reader on."""
+
+    target: str
+    """The site URL the reader is sent to."""
+    title: str
+    """The title of the page there."""
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,12 @@ import nh3
 from markupsafe import Markup, escape
 
 from foresite.core.config import Settings
-from foresite.core.model import Article, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, Entry, HandwrittenPage, Kind, Tag, TagKind
 from foresite.core.text import is_markdown_affordable
 from foresite.core.urls import (
     DATA_URL,
     INSIGHTS_URL,
+    SiteLinks,
     absolute,
     base_path,
     feed_url,
@@ -35,7 +36,7 @@ from foresite.core.urls import (
     url_of,
 )
 from foresite.index.site_index import Placed
-from foresite.pages.plan import FIELDS, Page, RowsFileContext
+from foresite.pages.plan import FIELDS, ArticleContext, EntryContext, HandwrittenContext, Page, RowsFileContext
 from foresite.pages.rowlists import rows_file
 from foresite.render.cite import json_ld
 from foresite.search.pagefind import search_anchor
@@ -45,6 +46,15 @@ _ALLOWED_TAGS = {
     "a", "h3", "h4", "h5", "h6", "hr", "sup", "sub", "del", "abbr", "q", "cite",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+_PAGE_TAGS = _ALLOWED_TAGS | {"h1", "h2", "table", "thead", "tbody", "tr", "th", "td", "img", "dl", "dt", "dd"}
+"""A hand-written page may hold tables and images too; images come only
+from the site itself (the Content-Security-Policy says so to the browser)."""
+_PAGE_ATTRIBUTES = {
+    **_ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}, "th": {"align"}, "td": {"align"},
+}
+_PAGE_EXTENSIONS = ["tables", "fenced_code"]
+_PAGE_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 # Pages run only the site's own scripts and show no image but their own;
 # styles, fonts and fetches fall under default-src. Only the search page
@@ -91,6 +101,30 @@ def markdown_to_html(text: str) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)
+
+
+@functools.lru_cache(maxsize=256)
+def page_markdown_to_html(text: str, plain: bool = False) -> Markup:
+    """A hand-written page's markdown → sanitised HTML, as `markdown_to_html`
+    but with headings, tables and images; `plain` shows the text as written."""
+    if plain:
+        return plain_paragraphs(text)
+    try:
+        html = markdown_lib.markdown(
+            text, extensions=_PAGE_EXTENSIONS, extension_configs=_PAGE_EXTENSION_CONFIGS, output_format="html",
+        )
+    except RecursionError:
+        return plain_paragraphs(text)
+    clean = nh3.clean(
+        html,
+        tags=_PAGE_TAGS,
+        attributes=_PAGE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    # Wide tables scroll inside the page on a phone, as articles' do.
+    return Markup(clean.replace("<table>", "<div class=scroll><table>").replace("</table>", "</table></div>"))
 
 
 _BADGE = Markup('<b class=r{0}>{0}</b>')
@@ -156,8 +190,17 @@ class Renderer:
     once and are globals. An `{% import %}` in each page would cost Jinja a
     check of every global per import (34 µs, a tenth of a row page)."""
 
-    def __init__(self, templates: Path, settings: Settings, assets: Mapping[str, str]) -> None:
+    def __init__(
+        self, templates: Path, settings: Settings, assets: Mapping[str, str], *,
+        links: SiteLinks | None = None, holders: Mapping[str, str] | None = None,
+        navigation: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        """`links` and `holders` (each article's content path, by id) make
+        links between content files work; `navigation` is (title, URL) of
+        hand-written pages the header links to."""
         self.settings = settings
+        self._links = links or SiteLinks()
+        self._holders = holders or {}
         self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
@@ -181,13 +224,14 @@ class Renderer:
             fields=FIELDS,
             csp=lambda page: Markup(SEARCH_PAGE_POLICY if page.template == "search.html" else CONTENT_SECURITY_POLICY),
             base_path=base_path(settings.base_url),
-            nav=_navigation(),
+            nav=_navigation() + navigation,
             data_url=DATA_URL,
             site_feed=feed_url(),
             json_ld=lambda page: json_ld(page, settings),
         )
         self.env.filters.update(
-            markdown=markdown_to_html,
+            markdown=self._markdown,
+            page_markdown=self._page_markdown,
             date=format_date,
             month=month_name,
             external=safe_external_url,
@@ -199,8 +243,27 @@ class Renderer:
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
         self._again_lines: dict[tuple[str, int], tuple[Entry, Article, str]] = {}
-        self._from = self._scope = ""
-        """URL of the page being rendered, and its link scope (urls.link_scope)."""
+        self._from = self._scope = self._holder = ""
+        """URL of the page being rendered, its link scope (urls.link_scope)
+        and the content file whose markdown it shows."""
+
+    def _markdown(self, text: str) -> Markup:
+        """An article's markdown as HTML, its links to other content made
+        links to their pages from the page being rendered."""
+        html = markdown_to_html(text)
+        holder = self._holder
+        return Markup(self._links.rewrite(html, holder, self._from)) if holder else html
+
+    def _page_markdown(self, page: HandwrittenPage) -> Markup:
+        return Markup(self._links.rewrite(page_markdown_to_html(page.body, page.plain), page.relpath, self._from))
+
+    def _holder_of(self, context: object) -> str:
+        """The content file whose markdown the page shows, for its relative links."""
+        if isinstance(context, (ArticleContext, EntryContext)):
+            return self._holders.get(context.article.id, "")
+        if isinstance(context, HandwrittenContext):
+            return context.page.relpath
+        return ""
 
     def _href(self, target: Article | Entry | Tag | str) -> str:
         """Link from the page being rendered to `target` (an object or a site URL)."""
@@ -283,10 +346,11 @@ class Renderer:
 
     def _render(self, template: str, page: Page) -> bytes:
         self._from, self._scope = page.url, link_scope(page.url)
+        self._holder = self._holder_of(page.context)
         try:
             return self.env.get_template(template).render(page=page, ctx=page.context).encode("utf-8")
         finally:
-            self._from = self._scope = ""
+            self._from = self._scope = self._holder = ""
 
 
 def _navigation() -> tuple[tuple[str, str], ...]:
