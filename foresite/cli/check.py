@@ -11,10 +11,10 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from foresite.build.pipeline import parse_all, parse_path, plan
+from foresite.build.pipeline import move_in, parse_all, parse_path, plan_site
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, errors_in, warnings_in
-from foresite.source.read import list_sources
+from foresite.core.errors import Problem, error, errors_in, warnings_in
+from foresite.source.read import Selection, content_relpath, display_path, list_content, read_source
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,18 @@ class CheckReport:
 
 
 def check_content(content: Path, settings: Settings, today: datetime.date) -> CheckReport:
-    """Parse every file of `content`, index the published ones, plan their pages."""
-    paths = list_sources(content)
+    """Parse every file of `content`, index the published ones, plan their
+    pages, hand-written pages and redirects."""
+    files = list_content(content, Selection.of(settings), settings.max_file_mb * 1_000_000)
+    paths = files.articles
     articles, _drafts, problems = parse_all([parse_path(path, today) for path in paths])
-    _index, _pages, across = plan(articles, settings)
-    ordered = sorted({*problems, *across}, key=lambda p: (p.path, p.line, p.message))
-    return CheckReport(files=len(paths), problems=tuple(ordered))
+    pages, unread = [], []
+    for path in files.pages:
+        try:
+            pages.append((content_relpath(content, path), read_source(path)))
+        except OSError as exc:
+            unread.append(error(display_path(path), 1, f"cannot read the file: {exc.strerror or exc}"))
+    moved, articles, found = move_in(content, files, pages, articles, settings)
+    across = plan_site(articles, settings, moved=moved).problems
+    ordered = sorted({*problems, *unread, *found, *across}, key=lambda p: (p.path, p.line, p.message))
+    return CheckReport(files=len(paths) + len(files.pages), problems=tuple(ordered))

@@ -211,8 +211,7 @@ def jekyll_path(relpath: str) -> str | None:
     """The file GitHub Pages' default build made of a markdown file, which
     answers both '/x/y' and '/x/y.html' (an index.md answers its folder);
     None for a path no redirect page can safely be written at."""
-    path = relpath.removesuffix(".md")
-    path = path + "/index.html" if path == "index" or path.endswith("/index") else path + ".html"
+    path = relpath.removesuffix(".md") + ".html"
     return path if is_plain_path(path) else None
 
 
@@ -272,7 +271,10 @@ class SiteLinks:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(holder), parts.path))
             if parts.path.endswith("/"):
                 path += "/"
-        found = self._lookup(unquote(path), bare="/" not in parts.path and not parts.scheme)
+        found = self._lookup(unquote(path))
+        if found is None and not parts.scheme and "/" not in parts.path:
+            # A bare id, as Closest sections write them, from any folder.
+            found = self.by_id.get(unquote(parts.path).removesuffix(".md").removesuffix(".html"))
         if found is None:
             return Unknown(written)
         return found + (f"#{parts.fragment}" if parts.fragment else "")
@@ -286,7 +288,7 @@ class SiteLinks:
                 return ""
         return None
 
-    def _lookup(self, path: str, bare: bool) -> str | None:
+    def _lookup(self, path: str) -> str | None:
         if path.startswith("../") or path == "..":
             return None
         if path in ("", ".", "./", "/"):
@@ -297,11 +299,7 @@ class SiteLinks:
         if (path if path.endswith("/") else path + "/") in self.urls:
             return path if path.endswith("/") else path + "/"
         stem = key.removesuffix(".md").removesuffix(".html").removesuffix("/index")
-        if stem in self.by_file:
-            return self.by_file[stem]
-        if bare and stem in self.by_id:
-            return self.by_id[stem]
-        return None
+        return self.by_file.get(stem)
 
     def rewrite(self, markup: str, holder: str, from_url: str) -> str:
         """Sanitised HTML from `holder`'s markdown, with every link that

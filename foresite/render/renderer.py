@@ -228,10 +228,10 @@ class Renderer:
             data_url=DATA_URL,
             site_feed=feed_url(),
             json_ld=lambda page: json_ld(page, settings),
+            page_markdown=self._page_markdown,
         )
         self.env.filters.update(
             markdown=self._markdown,
-            page_markdown=self._page_markdown,
             date=format_date,
             month=month_name,
             external=safe_external_url,
