@@ -132,7 +132,7 @@ class Settings:
     max_file_mb: int = 10
     """Files beside the articles and pages larger than this many megabytes
     are not published."""
-    where: tuple[tuple[str, str], ...] = ()
+    where: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """(key, 'site.yml:line') of the keys set, for messages about them that
     only a later stage can find (a redirect to no page, say)."""
 

@@ -283,7 +283,7 @@ class SiteLinks:
         lowered = url.lower()
         for home in self.homes:
             if lowered.startswith(home):
-                return urlsplit(url).path.removeprefix(self.root) if self.root != "/" else urlsplit(url).path[1:]
+                return urlsplit(url[len(home):]).path
             if lowered + "/" == home:
                 return ""
         return None

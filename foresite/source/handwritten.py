@@ -37,7 +37,10 @@ def parse_page(data: bytes, path: str, relpath: str, site_language: str) -> tupl
     if meta is None:
         return None, tuple(found)
     title, start = _title(lines, start, meta, relpath)
-    body = "\n".join(lines[start:]).strip("\n")
+    after_title = "\n".join(lines[start:])
+    body = after_title.lstrip("\n")
+    start += len(after_title) - len(body)  # blank lines before the body
+    body = body.rstrip("\n")
     plain = not is_page_markdown_affordable(body)
     if plain:
         found.append(warning(path, start + 1, "the page is too long or too full of '[' and '<' for markdown; it is shown as plain text"))
