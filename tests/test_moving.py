@@ -138,6 +138,13 @@ def test_a_link_leads_to_the_article_page_or_file_it_names(target: str, holder: 
     assert found == leads_to and type(found) is type(leads_to)
 
 
+def test_an_image_from_anywhere_but_the_site_is_left_out() -> None:
+    markup = '<img src="https://tracker.example/pixel.png" alt="a"><img src="/etc/passwd" alt="b"><img src="chart.png" alt="c">'
+    assert LINKS.rewrite(markup, "analyses/x/x.md", "analyses/x/x/") == (
+        '<img data-left-out alt="a"><img data-left-out alt="b"><img src="../chart.png" alt="c">'
+    )
+
+
 def test_links_become_relative_to_the_page_that_shows_them() -> None:
     markup = '<p><a href="../../aaa.md">a</a> <img src="chart.png" alt=""> <a href="https://other.example.org/">o</a></p>'
     assert LINKS.rewrite(markup, "analyses/x/x.md", "analyses/x/x/") == (

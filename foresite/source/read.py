@@ -114,9 +114,14 @@ def list_content(content: Path, selection: Selection, max_bytes: int) -> Content
     """Articles, pages and files to publish below `content`, each list in a
     stable order; hidden files skipped. `max_bytes` 0 lists no files to publish."""
     found = ContentFiles([], [], [])
+    inside = content.resolve()
     for path in sorted(content.rglob("*"), key=lambda p: p.relative_to(content).as_posix()):
         relpath = path.relative_to(content).as_posix()
         if _is_hidden(path.relative_to(content)) or selection.is_excluded(relpath) or not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            # The build reads nothing outside the content folder.
+            found.problems.append(warning(display_path(path), 1, f"'{path.name}' links to a file outside the content folder; not read"))
             continue
         if path.name.endswith(".md"):
             (found.pages if selection.is_page(relpath) else found.articles).append(path)
