@@ -50,7 +50,7 @@ from foresite.build.pipeline import (
 )
 from foresite.build.site_files import site_files
 from foresite.core.config import SETTINGS_FILE, Settings, load_settings
-from foresite.core.errors import Problem
+from foresite.core.errors import Problem, SettingsError
 from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.output.write import copy_tree, remove_files, write_file
@@ -60,7 +60,7 @@ from foresite.preview.serve import BackgroundJob
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
 from foresite.source.parse import ParseResult
-from foresite.source.read import display_path, is_source, list_sources, stamp_of
+from foresite.source.read import Selection, display_path, is_source, list_sources, stamp_of
 
 Stamp = tuple[int, int]
 Setup = tuple[tuple[str, Stamp], ...]
@@ -340,12 +340,13 @@ class IncrementalBuilder:
         """Re-read and re-parse the files whose stamp changed, of `changed`
         if given, else of all; forget deleted ones."""
         content = self.project.content
+        selection = self._selection()
         if changed is None:
-            present = list_sources(content)
+            present = list_sources(content, selection)
             absent = self.state.files.keys() - {display_path(p) for p in present}
         else:
             present, absent = [], set()
-            for path in sorted(p for p in changed if is_source(content, p)):
+            for path in sorted(p for p in changed if is_source(content, p, selection)):
                 if path.is_file():
                     present.append(path)
                 else:
@@ -397,6 +398,14 @@ class IncrementalBuilder:
         if self.settings_file.is_file():
             stamps.append((self.settings_file.as_posix(), stamp_of(self.settings_file)))
         return tuple(stamps)
+
+    def _selection(self) -> Selection:
+        """Which files are articles: hand-written pages and excluded files are not
+        (the preview shows articles only; a full build shows pages too)."""
+        try:
+            return Selection.of(self.state.settings or self.load_settings())
+        except SettingsError:  # reported when the site is planned
+            return Selection()
 
     def _settings(self, setup: Setup) -> Settings:
         if self.state.settings is not None and setup == self.state.setup:
