@@ -138,7 +138,7 @@ def test_every_relevancy_badge_and_chart_number_is_legible(browser: Browser, bui
         measured += page.evaluate(CONTRAST)
         page.close()
     assert {m["what"].split()[0] for m in measured} >= {"r4", "r5", "cell"}
-    large = lambda m: m["size"] >= 24 or (m["bold"] and m["size"] >= 18.66)  # noqa: E731
+    large = lambda m: m["size"] >= 24 or (m["bold"] and m["size"] >= 18.66)
     failing = [m for m in measured if m["ratio"] < (3 if large(m) else 4.5)]
     assert not failing, failing
 
