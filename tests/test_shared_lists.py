@@ -17,7 +17,8 @@ from foresite.core.config import Settings
 from foresite.core.model import Kind
 from foresite.core.urls import entry_url, url_of
 from foresite.index.site_index import SiteIndex
-from foresite.pages.plan import EntryContext, Page, TagContext
+from foresite.pages.contexts import EntryContext, TagContext
+from foresite.pages.plan import Page
 from tests.hostile.make_hostile import benign_article
 
 from .conftest import ROOT, build_project, serve_folder

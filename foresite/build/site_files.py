@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
+from typing import assert_never
 
 from foresite.core.config import Settings
 from foresite.core.urls import absolute
@@ -17,13 +18,29 @@ from foresite.index.site_index import SiteIndex
 from foresite.output.feeds import plan_feeds, render_feed
 from foresite.output.icons import icon_ico, icon_png
 from foresite.output.opendata import data_files
-from foresite.pages.plan import ArticleContext, EntryContext, ListingContext, Page, TagContext
+from foresite.pages.contexts import (
+    ArticleContext,
+    DataContext,
+    EntryContext,
+    HomeContext,
+    InsightsContext,
+    ListingContext,
+    NotFoundContext,
+    PageContext,
+    RowsFileContext,
+    SearchContext,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+    TrendContext,
+    TrendsContext,
+)
+from foresite.pages.plan import Page
 
 SITEMAP = "sitemap.xml"
 SITEMAP_LIMIT = 50_000
 """URLs one sitemap file may hold (sitemaps.org); a larger site gets a sitemap index."""
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-NOT_FOUND_PAGE = "404.html"
 TOUCH_ICON = "apple-touch-icon.png"
 """At the root, where iOS looks for it when a page names none."""
 FAVICON_ICO = "favicon.ico"
@@ -55,19 +72,41 @@ def robots_txt(settings: Settings) -> bytes:
 
 def sitemap_pages(pages: Iterable[Page]) -> list[Page]:
     """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [page for page in pages if page.is_html and page.url != NOT_FOUND_PAGE]
+    return [page for page in pages if is_in_sitemap(page.context)]
+
+
+def is_in_sitemap(context: PageContext) -> bool:
+    match context:
+        case RowsFileContext() | NotFoundContext():
+            return False
+        case (
+            HomeContext() | ArticleContext() | EntryContext() | ListingContext() | TagIndexContext() | TagContext()
+            | TimelineContext() | DataContext() | SearchContext() | TrendsContext() | TrendContext()
+            | InsightsContext()
+        ):
+            return True
+        case _:
+            assert_never(context)
 
 
 def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | None:
     """The newest article date the page shows; `newest` for site-wide pages."""
-    context = page.context
-    if isinstance(context, (ArticleContext, EntryContext)):
-        return context.article.date
-    if isinstance(context, TagContext):
-        return _newest(a.date for a in context.articles)
-    if isinstance(context, ListingContext):
-        return _newest([*(a.date for a in context.articles), *(p.article.date for p in context.entries)])
-    return newest
+    match page.context:
+        case ArticleContext() | EntryContext() as context:
+            return context.article.date
+        case TagContext() as context:
+            return _newest(a.date for a in context.articles)
+        case ListingContext() as context:
+            return _newest([*(a.date for a in context.articles), *(p.article.date for p in context.entries)])
+        case (
+            HomeContext() | TagIndexContext() | TimelineContext() | DataContext() | SearchContext()
+            | TrendsContext() | TrendContext() | InsightsContext()
+        ):
+            return newest
+        case RowsFileContext() | NotFoundContext():
+            raise ValueError(f"{page.source}: a {type(page.context).__name__} page has no place in a sitemap")
+        case _:
+            assert_never(page.context)
 
 
 def _newest(dates: Iterable[datetime.date | None]) -> datetime.date | None:
@@ -102,4 +141,6 @@ def _sitemap(
         if modified:
             ET.SubElement(item, f"{{{SITEMAP_NS}}}lastmod").text = modified.isoformat()
     ET.indent(root, space="")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS) + b"\n"
+    # Bytes: tostring gives text only for encoding="unicode".
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS)
+    return document + b"\n"

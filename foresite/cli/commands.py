@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from foresite.build.pipeline import Project, build_today
+from foresite.build.pipeline import Project
+from foresite.build.stages import build_today
 from foresite.cli.check import check_content
 from foresite.cli.options import add_common_options, check_project, project_paths
 from foresite.cli.scaffold import ScaffoldError, create_article, describe

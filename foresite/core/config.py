@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -30,9 +31,12 @@ class HomeSettings:
     """How many of the most active themes it lists."""
 
 
-def _bounded(default: float, low: float, high: float) -> float:
+_Number = TypeVar("_Number", int, float)
+
+
+def _bounded(default: _Number, low: _Number, high: _Number) -> _Number:
     """A numeric setting's default, with the range site.yml may set it in."""
-    return field(default=default, metadata={"range": (low, high)})  # type: ignore[return-value]
+    return field(default=default, metadata={"range": (low, high)})
 
 
 @dataclass(frozen=True)
@@ -204,11 +208,11 @@ def _check(key: str, value: object, where: str) -> None:
     if not isinstance(value, expected) or isinstance(value, bool):
         hint = f'; put it in quotes: {key}: "{value}"' if expected is str and not isinstance(value, (dict, list)) else ""
         raise SettingsError(f"{where}: '{key}' must be {_NAMES[expected]}, not {value!r}{hint}")
-    if expected is int and not 1 <= value <= _MAX_COUNT:  # type: ignore[operator]
+    if expected is int and isinstance(value, int) and not 1 <= value <= _MAX_COUNT:
         raise SettingsError(f"{where}: '{key}' must be between 1 and {_MAX_COUNT}, not {value}")
 
 
-def _check_home(value: dict, where: dict[str, str], label: str) -> None:
+def _check_home(value: dict[object, object], where: dict[str, str], label: str) -> None:
     for sub, count in value.items():
         key = f"home.{sub}"
         here = where.get(key, where.get("home", f"{label}:1"))
@@ -218,7 +222,7 @@ def _check_home(value: dict, where: dict[str, str], label: str) -> None:
             raise SettingsError(f"{here}: '{key}' must be a whole number from 0 to 1000, not {count!r}")
 
 
-def _check_section(name: str, value: dict, where: dict[str, str], label: str) -> None:
+def _check_section(name: str, value: dict[object, object], where: dict[str, str], label: str) -> None:
     fields = {f.name: f for f in dataclasses.fields(_SECTIONS[name])}
     for sub, number in value.items():
         key = f"{name}.{sub}"
@@ -245,10 +249,19 @@ def _settings(values: dict[str, object], where: dict[str, str]) -> Settings:
     language = text.get("language", Settings.language)
     if not LANGUAGE_CODE.match(language):
         raise SettingsError(f"{where['language']}: language '{language}' is not a language code such as 'en' or 'fr'")
-    home = HomeSettings(**values.get("home", {}))  # type: ignore[arg-type]
-    sections = {name: kind(**values.get(name, {})) for name, kind in _SECTIONS.items()}  # type: ignore[arg-type]
+    # Each value was checked against its field's type by _check, _check_home
+    # or _check_section, which mypy cannot follow through a dict of objects.
+    home = HomeSettings(**_block(values, "home"))  # type: ignore[arg-type]
+    sections = {name: kind(**_block(values, name)) for name, kind in _SECTIONS.items()}
     counts = {k: v for k, v in values.items() if _TYPES.get(k) is int}
-    return Settings(**{**text, **counts, "base_url": base_url, "domain": domain, "language": language, "home": home, **sections})  # type: ignore[arg-type]
+    return Settings(**{**text, **counts, "base_url": base_url, "domain": domain, "language": language, "home": home, **sections})
+
+
+def _block(values: Mapping[str, object], name: str) -> dict[str, object]:
+    """The settings of a block such as `home:`, by name; none if not given."""
+    block = values.get(name, {})
+    assert isinstance(block, dict), "_check let a block of settings through that is not one"
+    return block
 
 
 def _base_url(url: str, where: str) -> str:

@@ -266,11 +266,11 @@ def _neighbours(
     usable = [item.features & telling for item in items]
     excluded = _exclusions(items)
     rarity = [0] * len(features.kinds)
-    for f, found in postings.items():
-        rarity[f] = len(found)
+    for f, holders in postings.items():
+        rarity[f] = len(holders)
     scale, time_weight = settings.time_scale_days, settings.time_weight
     weight_of = weight.__getitem__
-    found = []
+    found: list[list[tuple[int, Relation]]] = []
     for i, item in enumerate(items):
         mine = usable[i]
         scored = []

@@ -92,7 +92,9 @@ def render_feed(feed: Feed, settings: Settings) -> bytes:
     for article in feed.articles:
         _entry(root, article, feed.url, settings)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    # Bytes: tostring gives text only for encoding="unicode".
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def _entry(root: ET.Element, article: Article, from_url: str, settings: Settings) -> None:

@@ -125,7 +125,7 @@ def articles_json(index: SiteIndex, settings: Settings) -> bytes:
     """The whole scan, one article per line, made one article at a time:
     as one document it held 200 MB at 3,000 articles, while the render
     workers were forked beside it."""
-    head = {"title": settings.title, "description": settings.description, "base_url": settings.base_url or None, "articles": []}
+    head: dict[str, object] = {"title": settings.title, "description": settings.description, "base_url": settings.base_url or None, "articles": []}
     text = _json_text(head)
     assert text.endswith("[]}")
     records = [_json_text(article_record(a, settings)).encode("utf-8") for a in index.articles]

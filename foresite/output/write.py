@@ -141,7 +141,7 @@ def _exchange(first: Path, second: Path) -> bool:
     if renameat2 is None:
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
+    result: int = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
     return result == 0
 
 

@@ -1,81 +1,28 @@
 """The pages of foresight: /trends/ (by momentum), one page per trend, and
 /insights/ (coverage, relevancy, scans per month).
 
-Like pages.py, one builder per page kind, each returning a Page whose frozen
+Like plan.py, one builder per page kind, each returning a Page whose frozen
 context holds exactly what its template shows.
 """
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from foresite.core.config import Settings
 from foresite.core.urls import INSIGHTS_URL, paged, trends_url
-from foresite.foresight.charts import BarChart, DotPlot, Heatmap, bar_chart, heatmap, relevancy_dots
-from foresite.foresight.insights import RELEVANCY_LEVELS, Insights
+from foresite.foresight.charts import bar_chart, heatmap, relevancy_dots
+from foresite.foresight.insights import RELEVANCY_LEVELS
 from foresite.foresight.momentum import FADING, NEW, RISING
-from foresite.foresight.results import Foresight, Trajectory
+from foresite.foresight.results import Foresight
 from foresite.foresight.trends import Trend, TrendLink
 from foresite.index.site_index import Placed, SiteIndex
-from foresite.pages.plan import Page, Pager
+from foresite.pages.contexts import InsightsContext, Pager, RelevancySpread, TrendContext, TrendLine, TrendsContext
+from foresite.pages.plan import Page
 
 BADGES = (RISING, NEW, FADING)
-
-
-@dataclass(frozen=True)
-class TrendLine:
-    """One trend as /trends/ lists it."""
-
-    link: TrendLink
-    trajectory: Trajectory
-    first_seen: datetime.date | None
-    last_seen: datetime.date | None
-
-
-@dataclass(frozen=True)
-class TrendsContext:
-    lines: tuple[TrendLine, ...]
-    pager: Pager
-    total: int
-    badges: tuple[tuple[str, int], ...]
-    """(badge, how many trends carry it)."""
-    similarity: float
-    min_articles: int
-    window: int
-
-
-@dataclass(frozen=True)
-class RelevancySpread:
-    low: int
-    high: int
-    mean: float
-    rated: int
-    """Rows with a relevancy."""
-
-
-@dataclass(frozen=True)
-class TrendContext:
-    trend: Trend
-    trajectory: Trajectory
-    spread: RelevancySpread | None
-    dots: DotPlot | None
-    driving_forces: tuple[tuple[str, Placed], ...]
-    """Distinct driving forces named by the trend's signals, with the first row naming each."""
-    similarity: float
-
-
-@dataclass(frozen=True)
-class InsightsContext:
-    insights: Insights
-    heatmap: Heatmap
-    relevancy: BarChart
-    months: BarChart
-    trends: int
-    """How many trends the scan holds, for the link to /trends/."""
 
 
 def foresight_pages(index: SiteIndex, settings: Settings, foresight: Foresight) -> Iterator[Page]:
@@ -131,7 +78,7 @@ def trend_page(trend: Trend, settings: Settings, foresight: Foresight) -> Page:
         trend=trend,
         trajectory=foresight.of_trend(trend),
         spread=spread,
-        dots=relevancy_dots(dated) if dated else None,  # type: ignore[arg-type]
+        dots=relevancy_dots(dated) if dated else None,
         driving_forces=_driving_forces(trend),
         similarity=settings.trends.similarity,
     )

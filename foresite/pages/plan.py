@@ -1,8 +1,9 @@
 """Every page of the site as (URL, template, context): one builder per kind.
 
-A context is a frozen value holding exactly what its template shows. Two
-builds that give a page an equal context give it the same bytes, which is
-what lets the preview server re-render only the pages an edit touched.
+A context (foresite/pages/contexts.py) is a frozen value holding exactly
+what its template shows. Two builds that give a page an equal context give
+it the same bytes, which is what lets the preview server re-render only the
+pages an edit touched.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from foresite.core.config import Settings
-from foresite.core.model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, Kind, Tag, TagKind
 from foresite.core.urls import (
     DATA_URL,
     article_url,
@@ -26,10 +27,8 @@ from foresite.core.urls import (
     tag_index_url,
     tag_url,
 )
-from foresite.foresight.related import RelatedArticle, RelatedRow
-from foresite.foresight.results import Foresight, TagTrajectories, Trajectory
-from foresite.foresight.trends import TrendLink
-from foresite.index.site_index import ArticleLinks, ArticleTags, Placed, SiteIndex, article_oldest_first, name_key
+from foresite.foresight.results import Foresight, TagTrajectories
+from foresite.index.site_index import ArticleLinks, Placed, SiteIndex, article_oldest_first, name_key
 from foresite.output.feeds import has_feed
 from foresite.output.opendata import (
     ARTICLE_FIELDS,
@@ -41,6 +40,24 @@ from foresite.output.opendata import (
     csv_name,
     type_label,
 )
+from foresite.pages.contexts import (
+    ArticleContext,
+    Counts,
+    DataContext,
+    DataFile,
+    EntryContext,
+    HomeContext,
+    ListingContext,
+    NotFoundContext,
+    PageContext,
+    Pager,
+    RowsFileContext,
+    SearchContext,
+    Table,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,7 @@ class Page:
     title: str
     description: str
     language: str
-    context: object
+    context: PageContext
     source: str
     """What made the page, for messages about two pages on one path."""
     search_group: str = ""
@@ -70,37 +87,6 @@ class Page:
         return self.template.endswith(".html")
 
 
-@dataclass(frozen=True)
-class Pager:
-    number: int
-    count: int
-    links: tuple[tuple[int, str], ...]
-    """(page number, URL) of every page of the listing."""
-
-    @property
-    def previous(self) -> str | None:
-        return self.links[self.number - 2][1] if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.links[self.number][1] if self.number < self.count else None
-
-
-@dataclass(frozen=True)
-class Counts:
-    articles: int
-    kinds: tuple[tuple[Kind, int], ...]
-    tags: tuple[tuple[TagKind, int], ...]
-
-
-@dataclass(frozen=True)
-class HomeContext:
-    counts: Counts
-    latest: tuple[Article, ...]
-    top_signals: tuple[Placed, ...]
-    themes: tuple[tuple[Tag, int], ...]
-
-
 FIELDS = (
     ("description", "Description"),
     ("change", "Change"),
@@ -108,116 +94,6 @@ FIELDS = (
     ("driving_force", "Driving force"),
     ("relevancy", "Relevancy"),
 )
-
-
-@dataclass(frozen=True)
-class Table:
-    kind: Kind
-    columns: tuple[tuple[str, str], ...]
-    """(Entry field, header) of the columns some row of the table fills."""
-    entries: tuple[Entry, ...]
-
-
-@dataclass(frozen=True)
-class ArticleContext:
-    article: Article
-    tags: ArticleTags
-    tables: tuple[Table, ...]
-    closest: tuple[tuple[ClosestLink, Article | None], ...]
-    related: tuple[RelatedArticle, ...] = ()
-    """Up to five other articles, best first, each with why (foresite/related.py)."""
-
-
-@dataclass(frozen=True)
-class EntryContext:
-    entry: Entry
-    article: Article
-    tags: ArticleTags
-    """The article's tags: its search document files the row under its themes,
-    category and type. The page lists the article's keywords, themes and other
-    rows from the article's rows file (RowsFileContext), in the browser."""
-    seen_again: tuple[Placed, ...]
-    """The same row in other articles, oldest first: those nearest in time,
-    at most SEEN_AGAIN_ROWS when the row's trend page lists every one."""
-    seen_again_count: int = 0
-    """In how many rows of other articles the row is seen again in all."""
-    seen_again_first: int = 1
-    """The place of the first of `seen_again` among all of them, from 1."""
-    trend: TrendLink | None = None
-    """The trend the row belongs to, if any (foresite/trends.py)."""
-    related: tuple[RelatedRow, ...] = ()
-
-
-@dataclass(frozen=True)
-class RowsFileContext:
-    """An article's rows file (foresite/rowlists.py): what its row pages and
-    the tag pages that list it show of it in the browser."""
-
-    article: Article
-    tags: ArticleTags
-
-
-@dataclass(frozen=True)
-class ListingContext:
-    kind: Kind | None
-    entries: tuple[Placed, ...]
-    articles: tuple[Article, ...]
-    pager: Pager
-    total: int
-
-
-@dataclass(frozen=True)
-class TagIndexContext:
-    kind: TagKind
-    count: int
-    groups: tuple[tuple[str, tuple[tuple[Tag, int], ...]], ...]
-    """(initial letter, (tag, article count)…), A–Z."""
-
-
-@dataclass(frozen=True)
-class TagContext:
-    tag: Tag
-    articles: tuple[Article, ...]
-    row_counts: tuple[tuple[Kind, int], ...]
-    """How many rows of each kind these articles hold, for the kinds they
-    have: the rows themselves are listed in the browser from each article's
-    rows file (foresite/rowlists.py), not written into every tag page."""
-    pager: Pager
-    total: int
-    trajectory: Trajectory | None = None
-    """Mentions per quarter and momentum badge, for keywords and themes."""
-
-
-@dataclass(frozen=True)
-class TimelineContext:
-    years: tuple[tuple[int, tuple[tuple[int, tuple[Article, ...]], ...]], ...]
-    undated: tuple[Article, ...]
-
-
-@dataclass(frozen=True)
-class DataFile:
-    name: str
-    url: str
-    description: str
-
-
-@dataclass(frozen=True)
-class DataContext:
-    """The "About the data" page: the open data files and their fields."""
-
-    files: tuple[DataFile, ...]
-    article_fields: tuple[tuple[str, str, str], ...]
-    """(name, type, meaning) of each field of an article record."""
-    row_fields: tuple[tuple[str, str, str], ...]
-    csv_columns: tuple[tuple[str, str, str], ...]
-    site_feed: str
-    feed_example: str
-    """A theme or category feed's URL, to show the pattern; '' when none."""
-
-
-@dataclass(frozen=True)
-class PlainContext:
-    """Pages whose content is all in the template (search, 404)."""
 
 
 def leading_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
@@ -242,8 +118,8 @@ def index_pages(index: SiteIndex, settings: Settings, of_tag: TagTrajectories | 
             yield from tag_pages(tag, index, settings, of_tag)
     yield timeline_page(index, settings)
     yield data_page(index, settings)
-    yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, PlainContext(), "search page")
-    yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, PlainContext(), "404 page")
+    yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, SearchContext(), "search page")
+    yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, NotFoundContext(), "404 page")
 
 
 def home_page(index: SiteIndex, settings: Settings) -> Page:
@@ -372,7 +248,7 @@ def _window_start(count: int, at: int, size: int) -> int:
     return max(0, min(at - size // 2, count - size))
 
 
-def _pager(count: int, url_of_page) -> Pager:
+def _pager(count: int, url_of_page: Callable[[int], str]) -> Pager:
     return Pager(1, count, tuple((n, url_of_page(n)) for n in range(1, count + 1)))
 
 
@@ -381,23 +257,26 @@ def _numbered(pager: Pager, number: int) -> Pager:
 
 
 def listing_pages(kind: Kind | None, index: SiteIndex, settings: Settings) -> Iterator[Page]:
-    items = index.articles if kind is None else index.entries[kind]
+    # The articles' listing, or one kind of rows': the other stays empty.
+    articles = index.articles if kind is None else ()
+    entries = index.entries[kind] if kind is not None else ()
+    total = len(articles) + len(entries)
     size = settings.per_page
-    pager = _pager(max(1, math.ceil(len(items) / size)), lambda n: listing_url(kind, n))
+    pager = _pager(max(1, math.ceil(total / size)), lambda n: listing_url(kind, n))
     label = kind.label_plural if kind else "Articles"
     for number in range(1, pager.count + 1):
-        chunk = items[(number - 1) * size : number * size]
+        start, stop = (number - 1) * size, number * size
         context = ListingContext(
             kind=kind,
-            entries=() if kind is None else chunk,  # type: ignore[arg-type]
-            articles=chunk if kind is None else (),  # type: ignore[arg-type]
+            entries=entries[start:stop],
+            articles=articles[start:stop],
             pager=_numbered(pager, number),
-            total=len(items),
+            total=total,
         )
         suffix = f" (page {number})" if number > 1 else ""
         yield Page(
             listing_url(kind, number), "listing.html", label + suffix,
-            f"All {len(items)} {label.lower()} of the scan{suffix}.", settings.language, context,
+            f"All {total} {label.lower()} of the scan{suffix}.", settings.language, context,
             f"{label.lower()} listing",
         )
 

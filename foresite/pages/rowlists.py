@@ -34,10 +34,10 @@ def rows_file(article: Article, tags: ArticleTags) -> bytes:
     for kind in Kind:
         table = article.entries_of(kind)
         if table:
-            place = {id(e): n for n, e in enumerate(table)}
-            # One article's rows, ordered as the listings order all rows.
-            ordered = sorted(table, key=lambda e: by_relevancy(e, article))
-            rows[kind.plural] = [[entry_url(e), e.name, e.relevancy, place[id(e)]] for e in ordered]
+            # One article's rows, ordered as the listings order all rows,
+            # each with its place in the table.
+            ordered = sorted(enumerate(table), key=lambda placed: by_relevancy(placed[1], article))
+            rows[kind.plural] = [[entry_url(e), e.name, e.relevancy, place] for place, e in ordered]
     document = {
         "article": article_url(article),
         "keywords": [[tag_url(t), t.label] for t in tags.keywords],

@@ -13,12 +13,29 @@ a JSON \\u escape, so no content can close the element.
 from __future__ import annotations
 
 import json
+from typing import assert_never
 
 from markupsafe import Markup
 
 from foresite.core.config import Settings
 from foresite.core.urls import safe_external_url
-from foresite.pages.plan import ArticleContext, EntryContext, Page
+from foresite.pages.contexts import (
+    ArticleContext,
+    DataContext,
+    EntryContext,
+    HomeContext,
+    InsightsContext,
+    ListingContext,
+    NotFoundContext,
+    RowsFileContext,
+    SearchContext,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+    TrendContext,
+    TrendsContext,
+)
+from foresite.pages.plan import Page
 
 _JSON_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -37,33 +54,40 @@ def json_ld(page: Page, settings: Settings) -> Markup:
 
 
 def _schema(page: Page, settings: Settings) -> dict[str, object] | None:
-    context = page.context
-    if isinstance(context, ArticleContext):
-        data = _article_schema(context, page.description)
-    elif isinstance(context, EntryContext):
-        data = _row_schema(context)
-    else:
-        return None
+    match page.context:
+        case ArticleContext() as context:
+            data = _article_schema(context, page.description)
+            # A row is part of its article, whose JSON-LD names the publisher: on
+            # 66,000 row pages that was 3.7 MB of the site's title, said again.
+            data["publisher"] = {"@type": "Organization", "name": settings.title}
+        case EntryContext() as context:
+            data = _row_schema(context)
+        case (
+            HomeContext() | RowsFileContext() | ListingContext() | TagIndexContext() | TagContext()
+            | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
+            | TrendContext() | InsightsContext()
+        ):
+            return None
+        case _:
+            assert_never(page.context)
     data["@context"] = "https://schema.org"
     # The citation's key (BibTeX), short and stable: the article's slug, or
     # a row's within its article's.
-    data["identifier"] = citation_key(page)
-    if isinstance(context, ArticleContext):
-        # A row is part of its article, whose JSON-LD names the publisher: on
-        # 66,000 row pages that was 3.7 MB of the site's title, said again.
-        data["publisher"] = {"@type": "Organization", "name": settings.title}
+    data["identifier"] = citation_key(context)
     if settings.author:
         data["author"] = {"@type": "Person", "name": settings.author}
     # No "url": the page's canonical link says it, and crawlers read both.
     return data
 
 
-def citation_key(page: Page) -> str:
-    context = page.context
-    if isinstance(context, EntryContext):
-        return f"{context.article.slug[:8]}-{context.entry.slug}"
-    assert isinstance(context, ArticleContext)
-    return context.article.slug
+def citation_key(context: ArticleContext | EntryContext) -> str:
+    match context:
+        case ArticleContext():
+            return context.article.slug
+        case EntryContext():
+            return f"{context.article.slug[:8]}-{context.entry.slug}"
+        case _:
+            assert_never(context)
 
 
 def _article_schema(context: ArticleContext, description: str) -> dict[str, object]:

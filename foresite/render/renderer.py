@@ -12,7 +12,9 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import assert_never
 
 import jinja2
 import markdown as markdown_lib
@@ -27,6 +29,7 @@ from foresite.core.urls import (
     INSIGHTS_URL,
     absolute,
     base_path,
+    entry_url,
     feed_url,
     link_scope,
     relative,
@@ -35,7 +38,24 @@ from foresite.core.urls import (
     url_of,
 )
 from foresite.index.site_index import Placed
-from foresite.pages.plan import FIELDS, Page, RowsFileContext
+from foresite.pages.contexts import (
+    ArticleContext,
+    DataContext,
+    EntryContext,
+    HomeContext,
+    InsightsContext,
+    ListingContext,
+    NotFoundContext,
+    PageContext,
+    RowsFileContext,
+    SearchContext,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+    TrendContext,
+    TrendsContext,
+)
+from foresite.pages.plan import FIELDS, Page
 from foresite.pages.rowlists import rows_file
 from foresite.render.cite import json_ld
 from foresite.search.pagefind import search_anchor
@@ -179,7 +199,6 @@ class Renderer:
             url_of=url_of,
             relevancy=relevancy_badge,
             fields=FIELDS,
-            csp=lambda page: Markup(SEARCH_PAGE_POLICY if page.template == "search.html" else CONTENT_SECURITY_POLICY),
             base_path=base_path(settings.base_url),
             nav=_navigation(),
             data_url=DATA_URL,
@@ -198,7 +217,7 @@ class Renderer:
             module = self.env.get_template(name).module
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
-        self._again_lines: dict[tuple[str, int], tuple[Entry, Article, str]] = {}
+        self._again_lines: dict[tuple[str, str, str, datetime.date | None], str] = {}
         self._from = self._scope = ""
         """URL of the page being rendered, and its link scope (urls.link_scope)."""
 
@@ -258,35 +277,93 @@ class Renderer:
         return Markup("".join(lines))
 
     def _again_line(self, entry: Entry, article: Article) -> str:
-        key = (self._scope, id(entry))
-        known = self._again_lines.get(key)
-        # The entry and article are kept with their line, so that no other
-        # can take their ids while it is cached: the preview's renderer
-        # outlives its models.
-        if known is not None and known[0] is entry and known[1] is article:
-            return known[2]
-        if len(self._again_lines) >= AGAIN_CACHE:
-            self._again_lines.clear()
-        line = f'<li><a href="{escape(self._href(entry))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
-        self._again_lines[key] = (entry, article, line)
+        # Keyed on all the line is made of, not on objects: the preview's
+        # renderer outlives its models, and a saved article comes back as new
+        # objects, maybe renamed or redated.
+        url = entry_url(entry)
+        key = (self._scope, url, article.title, article.date)
+        line = self._again_lines.get(key)
+        if line is None:
+            if len(self._again_lines) >= AGAIN_CACHE:
+                self._again_lines.clear()
+            line = f'<li><a href="{escape(relative(self._from, url))}">{escape(article.title)}</a>, {escape(format_date(article.date))}'
+            self._again_lines[key] = line
         return line
 
     def render(self, page: Page) -> bytes:
-        context = page.context
-        if isinstance(context, RowsFileContext):
-            return rows_file(context.article, context.tags)
-        return self._render(page.template, page)
+        match page.context:
+            case RowsFileContext() as context:
+                return rows_file(context.article, context.tags)
+            case (
+                EntryContext() | ArticleContext() | TagContext() | ListingContext() | HomeContext()
+                | TagIndexContext() | TimelineContext() | DataContext() | SearchContext() | NotFoundContext()
+                | TrendsContext() | TrendContext() | InsightsContext()
+            ):
+                return self._render(page.template, page)
+            case _:
+                assert_never(page.context)
 
     def render_search(self, page: Page) -> bytes:
-        """The page's search document (see foresite/search.py)."""
-        return self._render(SEARCH_DOCUMENT, page)
+        """The page's search document (see foresite/search/pagefind.py): an
+        article's, or a row's, which also shows the row."""
+        match page.context:
+            case ArticleContext():
+                return self._render(SEARCH_DOCUMENT, page, entry=None)
+            case EntryContext() as context:
+                return self._render(SEARCH_DOCUMENT, page, entry=context.entry)
+            case (
+                RowsFileContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
+                | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
+                | TrendContext() | InsightsContext()
+            ):
+                raise ValueError(f"{page.source}: a {type(page.context).__name__} page has no search document")
+            case _:
+                assert_never(page.context)
 
-    def _render(self, template: str, page: Page) -> bytes:
+    def _render(self, template: str, page: Page, **extra: object) -> bytes:
         self._from, self._scope = page.url, link_scope(page.url)
         try:
-            return self.env.get_template(template).render(page=page, ctx=page.context).encode("utf-8")
+            context = {"page": page, "ctx": page.context, "head": head_of(page.context), **extra}
+            return self.env.get_template(template).render(context).encode("utf-8")
         finally:
             self._from = self._scope = ""
+
+
+@dataclass(frozen=True)
+class Head:
+    """What a page's <head> says of its kind."""
+
+    policy: Markup
+    """Its Content-Security-Policy."""
+    og_type: str
+    """Its kind for link previews (Open Graph): 'article' or 'website'."""
+    is_canonical: bool = True
+    """Whether it has a canonical address: not the 404 page, served at any."""
+
+
+_PAGE_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "website")
+_ARTICLE_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "article")
+_SEARCH_HEAD = Head(Markup(SEARCH_PAGE_POLICY), "website")
+_NOT_FOUND_HEAD = Head(Markup(CONTENT_SECURITY_POLICY), "website", is_canonical=False)
+
+
+def head_of(context: PageContext) -> Head:
+    match context:
+        case ArticleContext():
+            return _ARTICLE_HEAD
+        case SearchContext():
+            return _SEARCH_HEAD
+        case NotFoundContext():
+            return _NOT_FOUND_HEAD
+        case (
+            EntryContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
+            | TimelineContext() | DataContext() | TrendsContext() | TrendContext() | InsightsContext()
+        ):
+            return _PAGE_HEAD
+        case RowsFileContext():
+            raise ValueError("a rows file is JSON: it has no <head>")
+        case _:
+            assert_never(context)
 
 
 def _navigation() -> tuple[tuple[str, str], ...]:

@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import quote
 
 from pagefind.service import get_executable
@@ -134,7 +135,7 @@ def plan_shards(pages: Sequence[IndexedPage], size: int | None = None, side_by_s
     for _ in range(-sum(counts.values()) % max(1, side_by_side)):
         fullest = max(sorted(counts), key=lambda language: len(by_language[language]) / counts[language])
         counts[fullest] += 1
-    shards = []
+    shards: list[Shard] = []
     for language, members in sorted(by_language.items()):
         buckets: list[list[str]] = [[] for _ in range(counts[language])]
         for page in members:
@@ -198,7 +199,7 @@ def build_search_index(site: Path, docs: Path, shards: Sequence[Shard], *, worke
     shutil.rmtree(docs, ignore_errors=True)
     entries = _write_manifest(site, shards)
     size_on_disk = sum(bundles) + (site / MANIFEST).stat().st_size
-    return SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=size_on_disk, shards=len(shards))
+    return SearchStats(pages=sum(e["pages"] for e in entries), bytes=size_on_disk, shards=len(shards))
 
 
 def update_search_index(
@@ -228,7 +229,7 @@ def update_search_index(
     # Only once the manifest no longer names them, so no reader asks for them.
     for name in sorted(set(before) - {shard.name for shard in shards}):
         shutil.rmtree(site / BUNDLE / name, ignore_errors=True)
-    return shards, SearchStats(pages=sum(int(e["pages"]) for e in entries), bytes=0, shards=len(shards))
+    return shards, SearchStats(pages=sum(e["pages"] for e in entries), bytes=0, shards=len(shards))
 
 
 def remove_docs(docs: Path, paths: Iterable[str]) -> None:
@@ -353,15 +354,22 @@ def _drop_unused(bundle: Path) -> None:
             path.unlink()
 
 
-def _write_manifest(site: Path, shards: Sequence[Shard]) -> list[dict[str, object]]:
+class ManifestEntry(TypedDict):
+    """What the browser needs to merge a shard: its folder, language, size."""
+
+    bundle: str
+    language: str
+    pages: int
+
+
+def _write_manifest(site: Path, shards: Sequence[Shard]) -> list[ManifestEntry]:
     entries = [_manifest_entry(site, shard) for shard in shards]
     (site / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
     (site / MANIFEST).write_text(json.dumps({"shards": entries}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return entries
 
 
-def _manifest_entry(site: Path, shard: Shard) -> dict[str, object]:
-    """What the browser needs to merge a shard: its folder, language, size."""
+def _manifest_entry(site: Path, shard: Shard) -> ManifestEntry:
     entry = json.loads((site / BUNDLE / shard.name / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = entry["languages"]
     return {
