@@ -12,8 +12,8 @@ from typing import get_args
 
 import pytest
 
-from foresite.build.stages import plan
 from foresite.build.site_files import last_modified, sitemap_pages
+from foresite.build.stages import plan
 from foresite.core.config import Settings, load_settings
 from foresite.pages import contexts
 from foresite.pages.contexts import PageContext

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foresite.core.language import LANGUAGE_CODE
-from foresite.core.model import Kind
+from foresite.core.model import ROW_COLUMNS, Column, Kind
 from foresite.core.text import slugify
 from foresite.core.urls import safe_external_url
 from foresite.source.read import display_path, list_sources
@@ -17,8 +17,6 @@ ID_LENGTH = 60
 FALLBACK_ID = "article"
 """The id of an article whose title has no letter a slug can keep (CJK, emoji)."""
 
-SIGNAL_COLUMNS = ("name", "description", "change", "10-year", "driving-force", "relevancy")
-ROW_COLUMNS = ("name", "description", "relevancy")
 _NEWER_LAYOUT_TABLES = (Kind.SIGNAL, Kind.CONCERN, Kind.BEHAVIOR, Kind.TECHNOLOGY, Kind.ISSUE)
 
 
@@ -63,8 +61,8 @@ def article_text(title: str, date: datetime.date, url: str | None, language: str
     lines += ["## Other", "", "* Category: ", "* Type: ", ""]
     lines += ["## Summary", "", ""]
     for kind in _NEWER_LAYOUT_TABLES:
-        columns = SIGNAL_COLUMNS if kind is Kind.SIGNAL else ROW_COLUMNS
-        lines += [f"## {kind.section}", "", _row(columns), _alignment(columns), ""]
+        columns = [c for c in ROW_COLUMNS if kind in c.new_in]
+        lines += [f"## {kind.section}", "", _row(c.header for c in columns), _alignment(columns), ""]
     return "\n".join(lines)
 
 
@@ -72,9 +70,9 @@ def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _alignment(columns: Iterable[str]) -> str:
+def _alignment(columns: Iterable[Column]) -> str:
     # Relevancy is a number: right-aligned, as in the scan's own tables.
-    return "|" + "|".join("---:" if c == "relevancy" else ":---" for c in columns) + "|"
+    return "|" + "|".join("---:" if c.role == "relevancy" else ":---" for c in columns) + "|"
 
 
 def check_options(url: str | None, language: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 from foresite.core.text import fold
 
@@ -55,6 +56,49 @@ class TagKind(enum.Enum):
         return self.plural.capitalize()
 
 
+ColumnRole = Literal["name", "text", "relevancy", "dropped"]
+"""What a column's cells become: the row's name, a text cell, its relevancy
+(a whole number 1–5), or nothing (read so that it is not an unknown column)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the scan's tables. ROW_COLUMNS below is the one list of
+    them: the parser, the pages, the open data and `new` all follow it."""
+
+    key: str
+    """Its name in code and in the open data: 'driving_force'."""
+    header: str
+    """Its header as `new` writes it and a "did you mean" suggests it: 'driving-force'."""
+    label: str
+    """Its header on pages: 'Driving force'."""
+    meaning: str
+    """What it holds, for the open data's schema and its "About the data" page."""
+    role: ColumnRole = "text"
+    spellings: tuple[str, ...] = ()
+    """Other headers read as this column, as text.fold folds them."""
+    new_in: tuple[Kind, ...] = tuple(Kind)
+    """The tables `new` writes it in."""
+
+
+ROW_COLUMNS = (
+    Column("name", "name", "Name", "The row's name; for rows of a table without names, the start of the description.", role="name", spellings=("signal",)),
+    Column("description", "description", "Description", "Description; '' when absent."),
+    Column("change", "change", "Change", "Signals: the change it points to; '' when absent.", new_in=(Kind.SIGNAL,)),
+    Column("outlook", "10-year", "10-year outlook", "Signals: the 10-year horizon; '' when absent.", spellings=("10y horizon", "10 year horizon", "10 year outlook"), new_in=(Kind.SIGNAL,)),
+    Column("driving_force", "driving-force", "Driving force", "Signals: the driving force; '' when absent.", new_in=(Kind.SIGNAL,)),
+    Column("relevancy", "relevancy", "Relevancy", "Relevancy from 1 to 5; null when the table has none.", role="relevancy"),
+    Column("src", "src", "Source", "Technology tables without names: the article's own id; read, not kept.", role="dropped", new_in=()),
+)
+"""Every column the tables of FORMAT.md hold, in the order pages, the open
+data and `new` give them. A new column is one more line here; only a value
+that is not plain text needs parsing of its own (source/parse.py)."""
+
+TEXT_COLUMNS = tuple(c for c in ROW_COLUMNS if c.role == "text")
+"""The columns whose cells a row holds as text (Entry.cells), in order."""
+_TEXT_PLACE = {c.key: n for n, c in enumerate(TEXT_COLUMNS)}
+
+
 @dataclass(frozen=True)
 class Tag:
     """A keyword, theme, category or type; spellings that fold alike are one tag."""
@@ -78,11 +122,9 @@ class Entry:
     name: str
     """The row's name; for unnamed technology rows, the start of the description."""
     has_name: bool
-    description: str = ""
-    change: str = ""
-    outlook: str = ""
-    """The signal's 10-year horizon."""
-    driving_force: str = ""
+    cells: tuple[str, ...] = ()
+    """Its cells of TEXT_COLUMNS, in their order, without the empty ones at
+    the end (most rows fill only the first: one tuple, not a field each)."""
     relevancy: int | None = None
     extra: tuple[tuple[str, str], ...] = ()
     """Cells of columns the format does not define, as (header, value)."""
@@ -96,6 +138,38 @@ class Entry:
     def __post_init__(self) -> None:
         if not self.key:
             object.__setattr__(self, "key", fold(self.name))
+
+    def text(self, key: str) -> str:
+        """Its cell of the text column `key`; '' when empty."""
+        place = _TEXT_PLACE[key]
+        return self.cells[place] if place < len(self.cells) else ""
+
+    def value(self, column: Column) -> str | int | None:
+        """Its value in `column`, whatever the column's role."""
+        if column.role == "text":
+            return self.text(column.key)
+        if column.role == "name":
+            return self.name
+        if column.role == "relevancy":
+            return self.relevancy
+        return ""
+
+    @property
+    def description(self) -> str:
+        return self.text("description")
+
+    @property
+    def change(self) -> str:
+        return self.text("change")
+
+    @property
+    def outlook(self) -> str:
+        """The signal's 10-year horizon."""
+        return self.text("outlook")
+
+    @property
+    def driving_force(self) -> str:
+        return self.text("driving_force")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from foresite.core.config import Settings
-from foresite.core.model import Article, Entry, Kind
+from foresite.core.model import ROW_COLUMNS, Article, Column, Entry, Kind
 from foresite.core.urls import absolute, article_url, data_file_url, entry_key, entry_url
 from foresite.index.site_index import SiteIndex
 
@@ -23,12 +24,21 @@ ARTICLES_FILE = "articles.json"
 SCHEMA_FILE = "schema.json"
 
 
+Subject = TypeVar("Subject", Article, Entry)
+
+
 @dataclass(frozen=True)
-class Field:
+class Field(Generic[Subject]):
+    """One field of the open data: its name, how it looks, what it means and
+    where its value comes from, declared once for the JSON, the CSV, the
+    schema and the "About the data" page."""
+
     name: str
     type: str
     """A key of _TYPES: how the value looks."""
     description: str
+    value: Callable[[Subject, Settings], object]
+    """Its value in the record of an article or a row."""
 
 
 # (JSON Schema, label on the About page) of each field type.
@@ -56,56 +66,63 @@ _TYPES: dict[str, tuple[dict[str, object], str]] = {
     "rows": ({"type": "array", "items": {"$ref": "#/$defs/row"}}, "list of rows (below)"),
 }
 
-ARTICLE_FIELDS = (
-    Field("id", "text", "The article's id: its file name in content/ without '.md'. Stable."),
-    Field("path", "text", "Its page, relative to the site's root (articles/<slug>/)."),
-    Field("url", "url", "Its page's full address; null when the site was built without a base URL."),
-    Field("title", "text", "The title, as written."),
-    Field("date", "date", "The date of the newsletter issue it was scanned for; null when the origin holds no date."),
-    Field("origin", "text", "That issue, as written (normally YYYYMMDD)."),
-    Field("origin_url", "text", "The issue's address, as written; '' when absent."),
-    Field("source_url", "text", "The scanned article's address, as written; '' when absent."),
-    Field("language", "text", "Language code of the article's text (en, fr, …)."),
-    Field("category", "text", "Its category (technology, science, …); '' when absent."),
-    Field("type", "text", "Its type (blog post, news, research article); '' when absent."),
-    Field("keywords", "texts", "Keywords, in the article's order."),
-    Field("themes", "texts", "Themes, in the article's order."),
-    Field("summary", "text", "The summary, as written (markdown)."),
-    Field("closest", "closest", "Its 'Closest' links as written: ids may repeat, be its own, or name no article here."),
-    Field("rows", "rows", "Its table rows: signals, behaviors, issues, technologies and concerns."),
+ARTICLE_FIELDS: tuple[Field[Article], ...] = (
+    Field("id", "text", "The article's id: its file name in content/ without '.md'. Stable.", lambda a, s: a.id),
+    Field("path", "text", "Its page, relative to the site's root (articles/<slug>/).", lambda a, s: article_url(a)),
+    Field("url", "url", "Its page's full address; null when the site was built without a base URL.", lambda a, s: _full(s, article_url(a))),
+    Field("title", "text", "The title, as written.", lambda a, s: a.title),
+    Field("date", "date", "The date of the newsletter issue it was scanned for; null when the origin holds no date.", lambda a, s: _date(a)),
+    Field("origin", "text", "That issue, as written (normally YYYYMMDD).", lambda a, s: a.origin),
+    Field("origin_url", "text", "The issue's address, as written; '' when absent.", lambda a, s: a.origin_url),
+    Field("source_url", "text", "The scanned article's address, as written; '' when absent.", lambda a, s: a.source_url),
+    Field("language", "text", "Language code of the article's text (en, fr, …).", lambda a, s: a.language),
+    Field("category", "text", "Its category (technology, science, …); '' when absent.", lambda a, s: a.category),
+    Field("type", "text", "Its type (blog post, news, research article); '' when absent.", lambda a, s: a.type),
+    Field("keywords", "texts", "Keywords, in the article's order.", lambda a, s: list(a.keywords)),
+    Field("themes", "texts", "Themes, in the article's order.", lambda a, s: list(a.themes)),
+    Field("summary", "text", "The summary, as written (markdown).", lambda a, s: a.summary),
+    Field("closest", "closest", "Its 'Closest' links as written: ids may repeat, be its own, or name no article here.", lambda a, s: [{"id": link.target, "title": link.title} for link in a.closest]),
+    Field("rows", "rows", "Its table rows: signals, behaviors, issues, technologies and concerns.", lambda a, s: [row_record(e, s) for e in a.entries]),
 )
 
-ROW_FIELDS = (
-    Field("kind", "kind", "Which table the row comes from."),
+
+def _column_fields(column: Column) -> tuple[Field[Entry], ...]:
+    """What a column of model.ROW_COLUMNS gives a row record."""
+    if column.role == "dropped":
+        return ()
+    field = Field[Entry](column.key, "relevancy" if column.role == "relevancy" else "text", column.meaning, lambda e, s: e.value(column))
+    if column.role != "name":
+        return (field,)
+    return field, Field("has_name", "boolean", "False when the table had no name column and 'name' was made from the description.", lambda e, s: e.has_name)
+
+
+ROW_FIELDS: tuple[Field[Entry], ...] = (
+    Field("kind", "kind", "Which table the row comes from.", lambda e, s: e.kind.value),
     # No "path": it is <kind plural>/<id>/, written out 66,000 times at 3,000 articles.
-    Field("id", "text", "Unique among rows of its kind; its page is <kind plural>/<id>/ from the site's root. Stable."),
-    Field("url", "url", "Its page's full address; null when the site was built without a base URL."),
-    Field("name", "text", "The row's name; for rows of a table without names, the start of the description."),
-    Field("has_name", "boolean", "False when the table had no name column and 'name' was made from the description."),
-    Field("description", "text", "Description; '' when absent."),
-    Field("change", "text", "Signals: the change it points to; '' when absent."),
-    Field("outlook", "text", "Signals: the 10-year horizon; '' when absent."),
-    Field("driving_force", "text", "Signals: the driving force; '' when absent."),
-    Field("relevancy", "relevancy", "Relevancy from 1 to 5; null when the table has none."),
-    Field("extra", "extra", "Cells of columns the format does not define, by column header."),
+    Field("id", "text", "Unique among rows of its kind; its page is <kind plural>/<id>/ from the site's root. Stable.", lambda e, s: entry_key(e)),
+    Field("url", "url", "Its page's full address; null when the site was built without a base URL.", lambda e, s: _full(s, entry_url(e))),
+    *(field for column in ROW_COLUMNS for field in _column_fields(column)),
+    Field("extra", "extra", "Cells of columns the format does not define, by column header.", lambda e, s: dict(e.extra)),
 )
 
-ARTICLE_COLUMNS = (
-    Field("article_id", "text", "The id of the row's article (see articles.json)."),
-    Field("article_title", "text", "That article's title."),
-    Field("article_date", "date", "That article's date, YYYY-MM-DD; empty when undated."),
+ARTICLE_COLUMNS: tuple[Field[Article], ...] = (
+    Field("article_id", "text", "The id of the row's article (see articles.json).", lambda a, s: a.id),
+    Field("article_title", "text", "That article's title.", lambda a, s: a.title),
+    Field("article_date", "date", "That article's date, YYYY-MM-DD; empty when undated.", lambda a, s: _date(a) or ""),
 )
-CSV_COLUMNS = (
+"""The CSV's columns about a row's article."""
+CSV_EXTRA = Field[Entry]("extra", "text", "Other columns, as a JSON object; empty when none.", lambda e, s: _extra_json(e))
+CSV_COLUMNS: tuple[Field[Any], ...] = (
     *(f for f in ROW_FIELDS if f.name not in ("kind", "extra")),
     *ARTICLE_COLUMNS,
-    Field("extra", "text", "Other columns, as a JSON object; empty when none."),
+    CSV_EXTRA,
 )
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def type_label(field: Field) -> str:
+def type_label(field: Field[Any]) -> str:
     return _TYPES[field.type][1]
 
 
@@ -135,41 +152,19 @@ def articles_json(index: SiteIndex, settings: Settings) -> bytes:
 
 
 def article_record(article: Article, settings: Settings) -> dict[str, object]:
-    path = article_url(article)
-    return {
-        "id": article.id,
-        "path": path,
-        "url": _full(settings, path),
-        "title": article.title,
-        "date": article.date.isoformat() if article.date else None,
-        "origin": article.origin,
-        "origin_url": article.origin_url,
-        "source_url": article.source_url,
-        "language": article.language,
-        "category": article.category,
-        "type": article.type,
-        "keywords": list(article.keywords),
-        "themes": list(article.themes),
-        "summary": article.summary,
-        "closest": [{"id": link.target, "title": link.title} for link in article.closest],
-        "rows": [row_record(e, settings) for e in article.entries],
-    }
+    return {field.name: field.value(article, settings) for field in ARTICLE_FIELDS}
 
 
 def row_record(entry: Entry, settings: Settings) -> dict[str, object]:
-    return {
-        "kind": entry.kind.value,
-        "id": entry_key(entry),
-        "url": _full(settings, entry_url(entry)),
-        "name": entry.name,
-        "has_name": entry.has_name,
-        "description": entry.description,
-        "change": entry.change,
-        "outlook": entry.outlook,
-        "driving_force": entry.driving_force,
-        "relevancy": entry.relevancy,
-        "extra": dict(entry.extra),
-    }
+    return {field.name: field.value(entry, settings) for field in ROW_FIELDS}
+
+
+def _date(article: Article) -> str | None:
+    return article.date.isoformat() if article.date else None
+
+
+def _extra_json(entry: Entry) -> str:
+    return json.dumps(dict(entry.extra), ensure_ascii=False, sort_keys=True) if entry.extra else ""
 
 
 def _full(settings: Settings, path: str) -> str | None:
@@ -190,12 +185,8 @@ def kind_csv(kind: Kind, index: SiteIndex, settings: Settings) -> bytes:
 
 def _csv_row(entry: Entry, article: Article, settings: Settings) -> list[object]:
     record = row_record(entry, settings)
-    record.update(
-        article_id=article.id,
-        article_title=article.title,
-        article_date=article.date.isoformat() if article.date else "",
-        extra=json.dumps(record["extra"], ensure_ascii=False, sort_keys=True) if entry.extra else "",
-    )
+    record.update({field.name: field.value(article, settings) for field in ARTICLE_COLUMNS})
+    record[CSV_EXTRA.name] = CSV_EXTRA.value(entry, settings)
     return [record[c.name] for c in CSV_COLUMNS]
 
 
@@ -231,7 +222,7 @@ def schema(settings: Settings) -> dict[str, object]:
     return document
 
 
-def _object_schema(fields: tuple[Field, ...]) -> dict[str, object]:
+def _object_schema(fields: tuple[Field[Any], ...]) -> dict[str, object]:
     return {
         "type": "object",
         "properties": {f.name: {**_TYPES[f.type][0], "description": f.description} for f in fields},

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from foresite.core.model import Article, ClosestLink, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, ClosestLink, Column, Entry, Kind, Tag, TagKind
 from foresite.foresight.charts import BarChart, DotPlot, Heatmap
 from foresite.foresight.insights import Insights
 from foresite.foresight.related import RelatedArticle, RelatedRow
@@ -55,8 +55,8 @@ class HomeContext:
 @dataclass(frozen=True)
 class Table:
     kind: Kind
-    columns: tuple[tuple[str, str], ...]
-    """(Entry field, header) of the columns some row of the table fills."""
+    columns: tuple[Column, ...]
+    """The columns of FIELDS that some row of the table fills."""
     entries: tuple[Entry, ...]
 
 

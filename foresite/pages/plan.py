@@ -13,9 +13,10 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from foresite.core.config import Settings
-from foresite.core.model import Article, Kind, Tag, TagKind
+from foresite.core.model import ROW_COLUMNS, Article, Kind, Tag, TagKind
 from foresite.core.urls import (
     DATA_URL,
     article_url,
@@ -87,13 +88,8 @@ class Page:
         return self.template.endswith(".html")
 
 
-FIELDS = (
-    ("description", "Description"),
-    ("change", "Change"),
-    ("outlook", "10-year outlook"),
-    ("driving_force", "Driving force"),
-    ("relevancy", "Relevancy"),
-)
+FIELDS = tuple(c for c in ROW_COLUMNS if c.role in ("text", "relevancy"))
+"""The columns a row's page and its article's table show beside its name."""
 
 
 def leading_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
@@ -152,7 +148,7 @@ def article_pages(article: Article, index: ArticleLinks, foresight: Foresight | 
 
 def _tables(article: Article) -> tuple[Table, ...]:
     return tuple(
-        Table(kind, tuple(f for f in FIELDS if any(getattr(e, f[0]) for e in rows)), rows)
+        Table(kind, tuple(c for c in FIELDS if any(e.value(c) for e in rows)), rows)
         for kind in Kind
         if (rows := article.entries_of(kind))
     )
@@ -364,5 +360,5 @@ def data_page(index: SiteIndex, settings: Settings) -> Page:
     )
 
 
-def _documented(fields: tuple[Field, ...]) -> tuple[tuple[str, str, str], ...]:
+def _documented(fields: tuple[Field[Any], ...]) -> tuple[tuple[str, str, str], ...]:
     return tuple((f.name, type_label(f), f.description) for f in fields)

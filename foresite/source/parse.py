@@ -16,7 +16,7 @@ import yaml
 
 from foresite.core.errors import Problem, error, suggest, warning
 from foresite.core.language import LANGUAGE_CODE, detect_language
-from foresite.core.model import Article, ClosestLink, Entry, Kind
+from foresite.core.model import ROW_COLUMNS, TEXT_COLUMNS, Article, ClosestLink, Column, Entry, Kind
 from foresite.core.text import article_slug, fold, is_markdown_affordable, safe_slug
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -46,21 +46,9 @@ SECTIONS = (
 _SECTION_BY_KEY = {name.lower(): name for name in SECTIONS}
 _KIND_BY_SECTION = {kind.section: kind for kind in Kind}
 
-# Column headers as folded by text.fold, mapped to Entry fields.
-COLUMNS = {
-    "name": "name",
-    "signal": "name",
-    "description": "description",
-    "change": "change",
-    "10 year": "outlook",
-    "10y horizon": "outlook",
-    "10 year horizon": "outlook",
-    "10 year outlook": "outlook",
-    "driving force": "driving_force",
-    "relevancy": "relevancy",
-    "src": "src",
-}
-_CANONICAL_COLUMNS = ("name", "description", "change", "10-year", "driving-force", "relevancy", "src")
+# Column headers, as folded by text.fold, and the columns they name.
+COLUMNS = {fold(spelling): column for column in ROW_COLUMNS for spelling in (column.header, *column.spellings)}
+_CANONICAL_COLUMNS = tuple(column.header for column in ROW_COLUMNS)
 
 FRONT_MATTER_KEYS = ("title", "date", "source", "language", "category", "type", "draft")
 
@@ -503,7 +491,7 @@ def _entry(
     kind: Kind,
     article_id: str,
     cells: dict[int, str],
-    columns: list[str | None],
+    columns: list[Column | None],
     header: list[str],
     line_no: int,
     slugs: set[str],
@@ -516,8 +504,8 @@ def _entry(
         if column is None:
             if value:
                 extra.append((header[index], value))
-        elif column != "src":
-            values[column] = value
+        elif column.role != "dropped":
+            values[column.key] = value
     if not any(values.values()) and not extra:
         report.warn(line_no, f"{kind.section}: empty row; ignored")
         return None
@@ -533,14 +521,19 @@ def _entry(
         slug=slug,
         name=name,
         has_name=has_name,
-        description=values.get("description", ""),
-        change=values.get("change", ""),
-        outlook=values.get("outlook", ""),
-        driving_force=values.get("driving_force", ""),
+        cells=_text_cells(values),
         relevancy=_relevancy(values.get("relevancy", ""), kind, line_no, report),
         extra=tuple(extra),
         line=line_no,
     )
+
+
+def _text_cells(values: dict[str, str]) -> tuple[str, ...]:
+    """The row's cells of model.TEXT_COLUMNS, in order, the empty ones at the end left out."""
+    cells = [values.get(column.key, "") for column in TEXT_COLUMNS]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
 
 
 def _unused_slug(base: str, taken: set[str]) -> str:
