@@ -51,6 +51,7 @@ from foresite.core.errors import Problem, errors_in, warnings_in
 from foresite.output.write import discard, new_staging, publish, sweep_stale
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
+from foresite.render.theme import TemplateFailure, Theme, project_theme
 from foresite.search.pagefind import (
     SearchStats,
     Shard,
@@ -71,8 +72,15 @@ class Project:
 
     content: Path
     templates: Path
+    """The project's own templates, if it has any: each replaces the shipped theme's of its name."""
     static: Path
+    """The project's own static files, likewise."""
     output: Path
+
+    @property
+    def theme(self) -> Theme:
+        """Where templates and static files come from, as the folders are now."""
+        return project_theme(self.templates, self.static)
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,13 @@ def build(options: BuildOptions) -> BuildReport:
     # fork starts with its parent's resident memory.
     del sources
     return_free_memory()
+    # Templates that cannot be read stop the build before it writes anything;
+    # one that fails on a page stops it before the new site replaces the old.
+    theme = project.theme
+    renderer = Renderer(theme, settings, asset_versions(theme))
+    if template_problems := renderer.check_template_files():
+        raise TemplateFailure(*template_problems)
     with _staged(project.output) as staging, Aside() as aside:
-        renderer = Renderer(project.templates, settings, asset_versions(project.static))
         # Cross-links need every article, so the plan waits for all parsing;
         # index pages need no trends, and a core renders them meanwhile.
         early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
@@ -165,7 +178,7 @@ def build(options: BuildOptions) -> BuildReport:
         with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
             with clock.stage("render"):
                 rest = [page for page in site.pages if not (early and early.has(page))]
-                write_rest = partial(_write_the_rest, clock, project.static, staging, site, settings)
+                write_rest = partial(_write_the_rest, clock, theme, staging, site, settings)
                 render_pages(rest, renderer, staging, workers, only_if_changed=False, docs=docs, alongside=write_rest)
                 aside.wait()
             # Pagefind needs memory, the model no longer: let it go first.
@@ -222,9 +235,9 @@ def _documents(staging: Path, shards: Sequence[Shard] | None) -> Iterator[Search
         yield SearchDocs(folder, shard_doc_paths(shards))
 
 
-def _write_the_rest(clock: _Stopwatch, static: Path, staging: Path, site: SitePlan, settings: Settings) -> None:
+def _write_the_rest(clock: _Stopwatch, theme: Theme, staging: Path, site: SitePlan, settings: Settings) -> None:
     with clock.stage("write"):
-        write_site_files(static, staging, site.index, site.pages, settings)
+        write_site_files(theme, staging, site.index, site.pages, settings)
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from foresite.core.urls import output_path
 from foresite.foresight.related import RELATED_JOBS, combine_related, related_job
 from foresite.foresight.results import Foresight, build_tag_foresight, foresight_but_related
 from foresite.index.site_index import SiteIndex, build_index
-from foresite.output.write import copy_tree, drop_collisions, write_file
+from foresite.output.write import copy_files, drop_collisions, write_file
 from foresite.pages.foresight_pages import foresight_pages
 from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer
+from foresite.render.theme import Theme, static_files
 from foresite.search.pagefind import IndexedPage
 from foresite.source.parse import ParseResult, decode, parse_article
 from foresite.source.read import SourceFile, display_path, list_sources, read_source
@@ -193,9 +194,9 @@ def render_pages(
         return sum(workers.map(render, pages, alongside=alongside))
 
 
-def write_site_files(static: Path, root: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings) -> None:
+def write_site_files(theme: Theme, root: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings) -> None:
     """The site's files beside its pages: static files, data, feeds, icons."""
-    copy_tree(static, root, "static/", only_if_changed=False)
+    copy_files(static_files(theme), root, "static/", only_if_changed=False)
     for relpath, data in site_files(index, pages, settings):
         write_file(root, relpath, data, only_if_changed=False)
 

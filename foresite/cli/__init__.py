@@ -1,6 +1,6 @@
 """The command line: `foresite [build|serve|new|check|init]` (main), the options every
-command shares (options), the editors' commands (commands), `check` (check) and `new`
-(scaffold).
+command shares (options), the editors' commands (commands), `check` (check), `new`
+(scaffold) and `init` (init).
 
 May import: everything below it.
 """

@@ -1,19 +1,25 @@
-"""`check`: every problem of the content, found the way a build finds them,
-with nothing written.
+"""`check`: every problem of the content and the templates, found the way a
+build finds them, with nothing written.
 
-The parser and the index own the messages; this module runs them over every
-file, drafts included, and reports them in one list ordered by file and line.
+The parser and the index own the content's messages, the theme the
+templates'; this module runs them over every file, drafts included, renders
+each template for a page of the content, and reports everything in one list
+ordered by file and line.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from foresite.build.stages import parse_all, parse_path, plan
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, errors_in, warnings_in
+from foresite.pages.plan import Page
+from foresite.render.renderer import Renderer, asset_versions
+from foresite.render.theme import TemplateFailure, Theme
 from foresite.source.read import list_sources
 
 
@@ -43,11 +49,21 @@ class CheckReport:
         )
 
 
-def check_content(content: Path, settings: Settings, today: datetime.date) -> CheckReport:
-    """Parse every file of `content`, index the published ones, plan their pages."""
+def check_content(content: Path, settings: Settings, today: datetime.date, theme: Theme | None = None) -> CheckReport:
+    """Parse every file of `content`, index the published ones, plan their
+    pages and, given a theme, render each of its templates for one of them."""
     paths = list_sources(content)
     parsed = parse_all([parse_path(path, today) for path in paths])
     articles, problems = parsed.articles, parsed.problems
-    _index, _pages, across = plan(articles, settings)
-    ordered = sorted({*problems, *across}, key=lambda p: (p.path, p.line, p.message))
+    _index, pages, across = plan(articles, settings)
+    templates = check_templates(theme, settings, pages) if theme is not None else []
+    ordered = sorted({*problems, *across, *templates}, key=lambda p: (p.path, p.line, p.message))
     return CheckReport(files=len(paths), problems=tuple(ordered))
+
+
+def check_templates(theme: Theme, settings: Settings, pages: Sequence[Page]) -> list[Problem]:
+    try:
+        renderer = Renderer(theme, settings, asset_versions(theme))
+    except TemplateFailure as failure:  # a template of macros does not load
+        return list(failure.problems)
+    return renderer.check_templates(pages)

@@ -1,5 +1,6 @@
-"""The editors' commands: `serve` (live preview), `new` (start an article) and
-`check` (validate content without building)."""
+"""The editors' commands: `serve` (live preview), `new` (start an article),
+`check` (validate content and templates without building) and `init` (make a
+folder a foresite project)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,23 @@ from pathlib import Path
 from foresite.build.pipeline import Project
 from foresite.build.stages import build_today
 from foresite.cli.check import check_content
-from foresite.cli.options import add_common_options, check_project, project_paths
+from foresite.cli.init import InitError, init_project
+from foresite.cli.options import add_common_options, check_project, program_name, project_paths
 from foresite.cli.scaffold import ScaffoldError, create_article, describe
 from foresite.core.config import SETTINGS_FILE, Settings, load_settings
 from foresite.core.errors import SettingsError
 from foresite.preview.rebuild import SAVED_SEARCH_WAIT, IncrementalBuilder, PreviewSearch, RebuildReport
 from foresite.preview.serve import BackgroundJob, PreviewServer, ServeError, is_loopback
+from foresite.render.theme import TemplateFailure
 
 PREVIEW_FOLDER = ".preview"
 """Where `serve` writes, beside site/: a full build may run at the same time."""
 
 
-def run(command: str, args: Sequence[str]) -> int:
-    handlers: dict[str, Callable[[Sequence[str]], int]] = {"serve": serve, "new": new, "check": check}
-    return handlers[command](args)
+def run(command: str, args: Sequence[str], prog: str | None = None) -> int:
+    """Run `command` with its arguments; `prog` is how it was called, for its help."""
+    handlers: dict[str, Callable[[Sequence[str], str], int]] = {"serve": serve, "new": new, "check": check, "init": init}
+    return handlers[command](args, prog or f"{program_name()} {command}")
 
 
 def _say(text: str) -> None:
@@ -39,9 +43,9 @@ def _complain(text: str) -> None:
 # ---------------------------------------------------------------- serve
 
 
-def serve_parser() -> argparse.ArgumentParser:
+def serve_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python build.py serve",
+        prog=prog,
         description="Build the site into .preview/, serve it, and rebuild and reload the browser "
         "whenever a file in content/, templates/, static/ or site.yml is saved.",
     )
@@ -53,11 +57,12 @@ def serve_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(args: Sequence[str]) -> int:
-    options = serve_parser().parse_args(args)
+def serve(args: Sequence[str], prog: str) -> int:
+    options = serve_parser(prog).parse_args(args)
     root = Path(options.root)
     try:
-        project = project_paths(root, options.content, options.output or str(root / PREVIEW_FOLDER))
+        settings = load_settings(root)
+        project = project_paths(root, options.content, options.output or str(root / PREVIEW_FOLDER), settings)
         check_project(project)
         builder = preview_builder(project, root, options.base_url, options.workers)
         preview = Preview(builder, None if options.no_search else PreviewSearch(project.output, say=_say), options.quiet)
@@ -129,8 +134,8 @@ class Preview:
             self.search.wait_saved(SAVED_SEARCH_WAIT)
         try:
             report = self.builder.rebuild()
-        except SettingsError as exc:
-            _complain(f"error: {exc}")
+        except (SettingsError, TemplateFailure) as exc:
+            _complain(str(exc) if isinstance(exc, TemplateFailure) else f"error: {exc}")
             _complain("still serving the last good site")
             return
         report_rebuild(report, self.quiet)
@@ -169,27 +174,28 @@ def _files(count: int) -> str:
 # ---------------------------------------------------------------- new
 
 
-def new_parser() -> argparse.ArgumentParser:
+def new_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python build.py new",
+        prog=prog,
         description="Start an article: content/<id>.md with every section of the newer layout ready "
         "to fill in and today's date as its origin. Never overwrites a file; prints the new file's path.",
     )
     parser.add_argument("title", help="the article's title; its slug becomes the id and file name")
     parser.add_argument("--url", help="the address of the article scanned (its External link)")
     parser.add_argument("--lang", metavar="CODE", help="the article's language, e.g. fr (default: guessed from its text)")
-    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/, or site.yml's 'content')")
     parser.add_argument("--root", metavar="DIR", default=".", help="project folder (default: .)")
     return parser
 
 
-def new(args: Sequence[str]) -> int:
-    options = new_parser().parse_args(args)
-    content = Path(options.content) if options.content else Path(options.root) / "content"
+def new(args: Sequence[str], prog: str) -> int:
+    options = new_parser(prog).parse_args(args)
+    root = Path(options.root)
     today = build_today()
     try:
+        content = Path(options.content) if options.content else root / load_settings(root).content
         article = create_article(content, options.title, today, options.url, options.lang)
-    except (ScaffoldError, OSError) as exc:
+    except (ScaffoldError, SettingsError, OSError) as exc:
         _complain(f"error: {exc}")
         return 2
     _complain(describe(article, today))
@@ -200,32 +206,59 @@ def new(args: Sequence[str]) -> int:
 # ---------------------------------------------------------------- check
 
 
-def check_parser() -> argparse.ArgumentParser:
+def check_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python build.py check",
-        description="Report every problem of the content, one 'path:line: level: message' per line, "
-        "without writing a site. Exit code 1 when there is an error, 0 otherwise (warnings allowed).",
+        prog=prog,
+        description="Report every problem of the content and of the project's templates (each rendered "
+        "for a page of the content), one 'path:line: level: message' per line, without writing a site. "
+        "Exit code 1 when there is an error, 0 otherwise (warnings allowed).",
     )
-    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/)")
-    parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml (default: .)")
+    parser.add_argument("--content", metavar="DIR", help="folder of articles (default: content/, or site.yml's 'content')")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder holding site.yml, templates/ and static/ (default: .)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, and the summary when there are some")
     return parser
 
 
-def check(args: Sequence[str]) -> int:
-    options = check_parser().parse_args(args)
+def check(args: Sequence[str], prog: str) -> int:
+    options = check_parser(prog).parse_args(args)
     root = Path(options.root)
     try:
         settings = load_settings(root)
-        content = project_paths(root, options.content, None).content
-        if not content.is_dir():
-            raise SettingsError(f"content folder {content} does not exist")
+        project = project_paths(root, options.content, None, settings)
+        check_project(project)
     except SettingsError as exc:
         _complain(f"error: {exc}")
         return 2
-    report = check_content(content, settings, build_today())
+    report = check_content(project.content, settings, build_today(), project.theme)
     for problem in report.problems:
         _say(str(problem))
     if not options.quiet or report.problems:
         _say(report.summary())
+    return report.exit_code
+
+
+# ---------------------------------------------------------------- init
+
+
+def init_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Make an existing folder (a repository of articles) a foresite project: write a commented "
+        "site.yml and .github/workflows/pages.yml, which builds the site on GitHub and publishes it on GitHub "
+        "Pages. Never overwrites a file: exit code 1 when one existed and was left as it was.",
+    )
+    parser.add_argument("--content", metavar="DIR", default="content", help="the folder of articles, inside the project (default: content)")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project folder: the repository's top folder (default: .)")
+    return parser
+
+
+def init(args: Sequence[str], prog: str) -> int:
+    options = init_parser(prog).parse_args(args)
+    try:
+        report = init_project(Path(options.root), options.content)
+    except (InitError, OSError) as exc:
+        _complain(f"error: {exc}")
+        return 2
+    for line in report.lines():
+        _say(line)
     return report.exit_code

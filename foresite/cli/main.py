@@ -1,4 +1,5 @@
-"""The command line: `python build.py [serve|new|check] …`."""
+"""The command line: `foresite [build|serve|new|check|init] …`, the same as
+`python -m foresite …` and, in foresite's own repository, `python build.py …`."""
 
 from __future__ import annotations
 
@@ -9,20 +10,37 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from foresite import __version__
 from foresite.build.pipeline import BuildOptions, BuildReport, build
-from foresite.cli.options import add_common_options, check_project, project_paths
+from foresite.cli.options import add_common_options, check_project, program_name, project_paths
 from foresite.core.config import load_settings
 from foresite.core.errors import SettingsError, visible
+from foresite.render.theme import TemplateFailure
 
-COMMANDS = ("serve", "new", "check")
+COMMANDS = ("serve", "new", "check", "init")
+"""Commands besides `build`, which is also what no command means."""
+
+_COMMAND_LIST = """commands:
+  build   build the site (the default: '{prog}' alone builds too)
+  serve   build into .preview/, serve it, rebuild and reload on every save
+  new     start an article: content/<id>.md with every section to fill in
+  check   report every problem of the content and the templates, writing nothing
+  init    make this folder a foresite project: site.yml and a GitHub Pages workflow
+
+'{prog} COMMAND --help' tells more of each."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    prog = prog or program_name()
+    usage = None if prog.endswith(" build") else f"%(prog)s [{'|'.join(('build', *COMMANDS))}] [options]"
     parser = argparse.ArgumentParser(
-        prog="python build.py",
-        description="Build the horizon-scan site from content/ into site/. "
-        "Other commands: serve (live preview), new (start an article), check (validate content).",
+        prog=prog,
+        usage=usage,
+        description="Build the horizon-scan site from the project folder's content/ into site/.",
+        epilog=_COMMAND_LIST.format(prog=prog.removesuffix(" build")),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"foresite {__version__}")
     add_common_options(parser)
     parser.add_argument("--strict", action="store_true", help="fail on any warning; write nothing then")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
@@ -33,26 +51,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    prog = program_name()
     if args and args[0] in COMMANDS:
         command = args.pop(0)
         from foresite.cli import commands  # the other commands load only when asked for
 
-        return commands.run(command, args)
-    parser = build_parser()
-    options = parser.parse_args(args)
+        return commands.run(command, args, f"{prog} {command}")
+    if args and args[0] == "build":
+        args.pop(0)
+        prog = f"{prog} build"
+    options = build_parser(prog).parse_args(args)
     try:
         root = Path(options.root)
         settings = load_settings(root, {"base_url": options.base_url})
-        project = project_paths(root, options.content, options.output)
+        project = project_paths(root, options.content, options.output, settings)
         check_project(project)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    try:
+        report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
+    except TemplateFailure as failure:
+        report_template_failure(failure)
+        return 2
     print_report(report, options.quiet)
     if options.report_json:
         Path(options.report_json).write_text(json.dumps(report_figures(report), indent=1), encoding="utf-8")
     return report.exit_code
+
+
+def report_template_failure(failure: TemplateFailure) -> None:
+    for problem in failure.problems:
+        print(problem, file=sys.stderr)
+    print("the build stopped on the template problems above; the site was not written", file=sys.stderr)
 
 
 def print_report(report: BuildReport, quiet: bool) -> None:

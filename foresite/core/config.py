@@ -109,6 +109,8 @@ class Settings:
     momentum: MomentumSettings = MomentumSettings()
     related: RelatedSettings = RelatedSettings()
     insights: InsightSettings = InsightSettings()
+    content: str = "content"
+    """The folder of articles, relative to the project folder (--content replaces it)."""
 
 
 _TYPES: dict[str, type] = {
@@ -126,6 +128,7 @@ _TYPES: dict[str, type] = {
     "momentum": dict,
     "related": dict,
     "insights": dict,
+    "content": str,
 }
 _SECTIONS: dict[str, type] = {
     "trends": TrendSettings,
@@ -249,6 +252,10 @@ def _settings(values: dict[str, object], where: dict[str, str]) -> Settings:
     language = text.get("language", Settings.language)
     if not LANGUAGE_CODE.match(language):
         raise SettingsError(f"{where['language']}: language '{language}' is not a language code such as 'en' or 'fr'")
+    if "content" in text and not _is_inner_path(text["content"]):
+        raise SettingsError(
+            f"{where['content']}: 'content' must be a folder inside the project, such as articles, not '{text['content']}'"
+        )
     # Each value was checked against its field's type by _check, _check_home
     # or _check_section, which mypy cannot follow through a dict of objects.
     home = HomeSettings(**_block(values, "home"))  # type: ignore[arg-type]
@@ -262,6 +269,11 @@ def _block(values: Mapping[str, object], name: str) -> dict[str, object]:
     block = values.get(name, {})
     assert isinstance(block, dict), "_check let a block of settings through that is not one"
     return block
+
+
+def _is_inner_path(path: str) -> bool:
+    parts = path.replace("\\", "/").split("/")
+    return bool(path) and not path.startswith(("/", "~")) and ".." not in parts and ":" not in path
 
 
 def _base_url(url: str, where: str) -> str:

@@ -12,7 +12,7 @@ import ctypes.util
 import os
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -162,12 +162,11 @@ def sweep_stale(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def copy_tree(source: Path, root: Path, prefix: str, *, only_if_changed: bool) -> int:
-    """Copy every file of `source` under `root/prefix`; returns files written."""
+def copy_files(files: Mapping[str, Path], root: Path, prefix: str, *, only_if_changed: bool) -> int:
+    """Copy each file to `root/prefix<name>`, by name; returns files written."""
     written = 0
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        relpath = f"{prefix}{path.relative_to(source).as_posix()}"
-        written += write_file(root, relpath, path.read_bytes(), only_if_changed=only_if_changed)
+    for name, path in files.items():
+        written += write_file(root, f"{prefix}{name}", path.read_bytes(), only_if_changed=only_if_changed)
     return written
 
 

@@ -45,11 +45,12 @@ from foresite.core.config import Settings
 from foresite.core.errors import Problem
 from foresite.core.model import Article
 from foresite.core.urls import output_path
-from foresite.output.write import copy_tree, remove_files, write_file
+from foresite.output.write import copy_files, remove_files, write_file
 from foresite.pages.plan import Page, article_pages
 from foresite.preview.corpus import Change, Corpus
 from foresite.preview.serve import BackgroundJob
 from foresite.render.renderer import Renderer, asset_versions
+from foresite.render.theme import static_files
 from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
 from foresite.source.parse import ParseResult
 from foresite.source.read import display_path, is_source, list_sources, stamp_of
@@ -226,9 +227,10 @@ class IncrementalBuilder:
         written = render_pages(changed_pages, renderer, output, Workers(self.workers), only_if_changed=True,
                                docs=_flat_docs(docs, changed_pages))
         outputs = {output_path(p.url) for p in site.pages}
+        static = static_files(self.project.theme)
         if everything:
-            written += copy_tree(self.project.static, output, "static/", only_if_changed=True)
-        outputs.update(_static_files(self.project.static))
+            written += copy_files(static, output, "static/", only_if_changed=True)
+        outputs.update(f"static/{name}" for name in static)
         for relpath, data in extra:
             written += write_file(output, relpath, data, only_if_changed=True)
             outputs.add(relpath)
@@ -381,7 +383,8 @@ class IncrementalBuilder:
     def _setup_stamps(self) -> Setup:
         """Stamps of everything but content that every page depends on."""
         stamps = []
-        for folder in (self.project.templates, self.project.static):
+        theme = self.project.theme
+        for folder in (*theme.templates, *theme.static):
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 stamps.append((path.as_posix(), stamp_of(path)))
         if self.settings_file.is_file():
@@ -396,7 +399,8 @@ class IncrementalBuilder:
     def _renderer(self, setup: Setup, settings: Settings) -> Renderer:
         if self.state.renderer is not None and setup == self.state.setup:
             return self.state.renderer
-        return Renderer(self.project.templates, settings, asset_versions(self.project.static))
+        theme = self.project.theme
+        return Renderer(theme, settings, asset_versions(theme))
 
 
 def search_docs(output: Path) -> Path:
@@ -424,10 +428,6 @@ def _published_article(shown: ParseResult | None) -> Article | None:
 
 def _is_kept(cached: CachedFile | None) -> bool:
     return cached is not None and cached.shown is not None and cached.shown is not cached.latest
-
-
-def _static_files(static: Path) -> set[str]:
-    return {f"static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
 
 
 def _strays(output: Path, expected: set[str]) -> list[str]:

@@ -11,10 +11,10 @@ import datetime
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import assert_never
+from typing import TypeVar, assert_never
 
 import jinja2
 import markdown as markdown_lib
@@ -22,6 +22,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from foresite.core.config import Settings
+from foresite.core.errors import Problem
 from foresite.core.model import Article, Entry, Kind, Tag, TagKind
 from foresite.core.text import is_markdown_affordable
 from foresite.core.urls import (
@@ -58,6 +59,14 @@ from foresite.pages.contexts import (
 from foresite.pages.plan import FIELDS, Page
 from foresite.pages.rowlists import rows_file
 from foresite.render.cite import json_ld
+from foresite.render.theme import (
+    TemplateFailure,
+    Theme,
+    check_template_files,
+    static_files,
+    template_loader,
+    template_problem,
+)
 from foresite.search.pagefind import search_anchor
 
 _ALLOWED_TAGS = {
@@ -86,6 +95,8 @@ FRAGMENT_CACHE = 50_000
 AGAIN_CACHE = 400_000
 """Lines of "seen again" lists a renderer keeps (about 250 bytes each);
 past this it starts over. A 10,000-article build lists some 150,000 rows."""
+
+_T = TypeVar("_T")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -143,12 +154,12 @@ def month_name(month: int) -> str:
     return _MONTHS[month - 1]
 
 
-def asset_versions(static: Path) -> dict[str, str]:
-    """'static/name?v=hash' for each static file: readers get new CSS/JS on
-    the first load after a change, and cached files otherwise."""
+def asset_versions(static: Theme | Path) -> dict[str, str]:
+    """'static/name?v=hash' for each static file (of a theme, or of one
+    folder): readers get new CSS/JS on the first load after a change, and
+    cached files otherwise."""
     versions = {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        name = path.relative_to(static).as_posix()
+    for name, path in static_files(static if isinstance(static, Theme) else Theme((), (static,))).items():
         digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
         versions[name] = f"static/{name}?v={digest}"
     return versions
@@ -176,10 +187,11 @@ class Renderer:
     once and are globals. An `{% import %}` in each page would cost Jinja a
     check of every global per import (34 µs, a tenth of a row page)."""
 
-    def __init__(self, templates: Path, settings: Settings, assets: Mapping[str, str]) -> None:
+    def __init__(self, templates: Theme | Path, settings: Settings, assets: Mapping[str, str]) -> None:
         self.settings = settings
+        self.theme = templates if isinstance(templates, Theme) else Theme((templates,), ())
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=template_loader(self.theme),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -214,7 +226,7 @@ class Renderer:
         )
         self._assets = assets
         for name in MACRO_TEMPLATES:
-            module = self.env.get_template(name).module
+            module = self._located(functools.partial(self._module_of, name))
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
         self._again_lines: dict[tuple[str, str, str, datetime.date | None], str] = {}
@@ -324,9 +336,44 @@ class Renderer:
         self._from, self._scope = page.url, link_scope(page.url)
         try:
             context = {"page": page, "ctx": page.context, "head": head_of(page.context), **extra}
-            return self.env.get_template(template).render(context).encode("utf-8")
+            return self._located(lambda: self.env.get_template(template).render(context)).encode("utf-8")
         finally:
             self._from = self._scope = ""
+
+    def _module_of(self, name: str) -> object:
+        return self.env.get_template(name).module
+
+    def _located(self, work: Callable[[], _T]) -> _T:
+        """`work`'s result; a template that fails in it raises a TemplateFailure
+        naming the template's file and line (Jinja's own error is a traceback)."""
+        try:
+            return work()
+        except (jinja2.TemplateError, TypeError) as exc:
+            problem = template_problem(exc, self.theme)
+            if problem is None:  # not a template's fault
+                raise
+            raise TemplateFailure(problem) from None
+
+    def check_template_files(self) -> list[Problem]:
+        """Every template read and its blocks checked (theme.check_template_files)."""
+        return check_template_files(self.env, self.theme)
+
+    def check_templates(self, pages: Iterable[Page]) -> list[Problem]:
+        """Problems of the templates: each read and its blocks checked, then
+        each rendered for the first page that uses it (and the search
+        document for the first indexed page), as a build would."""
+        problems = self.check_template_files()
+        samples: dict[str, Page] = {}
+        for page in pages:
+            samples.setdefault(page.template, page)
+            if page.indexed:
+                samples.setdefault(SEARCH_DOCUMENT, page)
+        for template, page in samples.items():
+            try:
+                self.render_search(page) if template == SEARCH_DOCUMENT else self.render(page)
+            except TemplateFailure as failure:
+                problems.extend(failure.problems)
+        return sorted(set(problems))
 
 
 @dataclass(frozen=True)
