@@ -163,7 +163,7 @@ def raw_get(url: str, target: str) -> tuple[bytes, bytes]:
     found = re.match(r"http://([^:/]+):(\d+)", url)
     assert found
     with socket.create_connection((found[1], int(found[2])), timeout=60) as connection:
-        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: {found[1]}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: {found[1]}:{found[2]}\r\nConnection: close\r\n\r\n".encode("latin-1"))
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk

@@ -21,6 +21,7 @@ from foresite.build.stages import build_today, parse_source
 from foresite.cli.main import summary_line
 from foresite.core.model import Kind
 from foresite.core.urls import entry_url
+from foresite.output.write import MARKER
 from foresite.search import pagefind as search
 from foresite.search.pagefind import IndexedPage, plan_shards
 from foresite.source.read import list_sources, read_source
@@ -203,7 +204,7 @@ def test_index_holds_each_page_main_content_and_its_facets(built_site: Path) -> 
 
 
 def test_search_leaves_no_working_files_and_no_unused_interfaces(built_site: Path) -> None:
-    assert not [p for p in built_site.rglob(".*") if p.name != ".nojekyll"]
+    assert not [p for p in built_site.rglob(".*") if p.name not in (".nojekyll", MARKER)]
     assert not list(built_site.parent.glob(f".{built_site.name}.*"))
     bundle = built_site / search.BUNDLE
     assert not [p for p in bundle.rglob("pagefind-ui.*")]

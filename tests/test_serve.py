@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,8 +23,18 @@ from foresite.build.pipeline import Project
 from foresite.build.stages import build_today
 from foresite.cli import commands
 from foresite.core.config import load_settings
+from foresite.output.write import remove_links
 from foresite.preview.rebuild import IncrementalBuilder
-from foresite.preview.serve import PreviewServer, ServeError, inject, is_loopback, livereload_tag, resolve_request
+from foresite.preview.serve import (
+    HostGuard,
+    PreviewServer,
+    ServeError,
+    inject,
+    is_loopback,
+    livereload_tag,
+    resolve_request,
+    scan,
+)
 from foresite.source.parse import parse_article
 
 from .conftest import ROOT
@@ -79,11 +90,14 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"not within {WAIT} s: {what}")
 
 
-def raw_request(port: int, target: str) -> tuple[int, bytes]:
+def raw_request(port: int, target: str, host: str | None = None, headers: str = "") -> tuple[int, bytes]:
     """Status and whole answer to a request sent byte for byte, as no client
-    library would send it (they normalise `..` away)."""
+    library would send it (they normalise `..` away); `host` is its Host
+    header (127.0.0.1 and the port unless given), `headers` more lines."""
+    host = f"127.0.0.1:{port}" if host is None else host
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
+        connection.sendall(request.encode("latin-1"))
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
@@ -321,3 +335,138 @@ def test_the_open_page_reloads_by_itself_under_the_sites_policy(
         finally:
             page.close()
     assert refused == []
+
+
+# ---------------------------------------------------------------- who may read the preview
+
+
+def test_the_preview_answers_only_to_its_own_names(project: Path, tmp_path: Path) -> None:
+    """A DNS-rebinding page reaches the preview under its own domain name:
+    the Host header says so, and the preview refuses it."""
+    with running(project, tmp_path / "preview") as server:
+        port = server.port
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+            assert raw_request(port, "/", host)[0] == 200, host
+            assert raw_request(port, "/livereload.js", host)[0] == 200, host
+        for host in (f"evil.example:{port}", f"localhost.evil.example:{port}", f"127.0.0.1:{port + 1}",
+                     "127.0.0.1", "", f"evil@127.0.0.1:{port}", f"127.0.0.1:{port}/x", f"[::1:{port}"):
+            for target in ("/", "/articles/", "/livereload.js", "/livereload", "/nowhere/"):
+                status, answer = raw_request(port, target, host)
+                # tornado answers a malformed Host with 400 before the preview sees it
+                assert status == 403 or (status == 400 and ("@" in host or "/" in host or "[" in host)), (host, target, status)
+                assert b"<html" not in answer.lower(), (host, target)
+        status, answer = raw_request(port, "/", f"evil.example:{port}")
+    assert answer.endswith(
+        f"refused: this preview answers only to 127.0.0.1, [::1], localhost on port {port}, "
+        f"not to Host 'evil.example:{port}' (a page of another site may be trying to read it)\n".encode()
+    )
+
+
+def websocket_status(port: int, origin: str) -> tuple[int, bytes]:
+    """Status and head of the answer to a WebSocket handshake from `origin`."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(
+            f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+            .encode("latin-1")
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer or (answer.startswith(b"HTTP/1.1 403") and not answer.endswith(b"\n")):
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    status = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+    return (int(status[1]) if status else 0), answer
+
+
+def test_the_live_reload_socket_takes_only_the_previews_own_pages(project: Path, tmp_path: Path) -> None:
+    with running(project, tmp_path / "preview") as server:
+        port = server.port
+        for origin in (f"http://127.0.0.1:{port}", f"http://localhost:{port}", f"http://[::1]:{port}"):
+            assert websocket_status(port, origin)[0] == 101, origin
+        for origin in (f"http://evil.example:{port}", "null", f"https://127.0.0.1:{port}",
+                       f"http://127.0.0.1:{port + 1}", "http://127.0.0.1", f"http://localhost.evil.example:{port}"):
+            assert websocket_status(port, origin)[0] == 403, origin
+        status, answer = websocket_status(port, f"http://evil.example:{port}")
+    assert status == 403
+    assert answer.endswith(
+        f"refused: this preview answers only to 127.0.0.1, [::1], localhost on port {port}, "
+        f"not to Origin 'http://evil.example:{port}' (a page of another site may be trying to read it)\n".encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("listening", "host", "allowed"),
+    [("127.0.0.1", "127.0.0.1:8000", True), ("127.0.0.1", "192.168.1.20:8000", False),
+     ("192.168.1.20", "192.168.1.20:8000", True), ("192.168.1.20", "192.168.1.21:8000", False),
+     ("0.0.0.0", "192.168.1.20:8000", True), ("0.0.0.0", "[fe80::1]:8000", True),
+     ("0.0.0.0", "evil.example:8000", False), ("::", "10.0.0.7:8000", True), ("::", "10.0.0.7:8001", False),
+     ("my-laptop.local", "my-laptop.local:8000", True), ("my-laptop.local", "evil.example:8000", False)],
+)
+def test_the_address_the_preview_listens_on_is_one_of_its_names(listening: str, host: str, allowed: bool) -> None:
+    assert HostGuard.listening_on(listening, 8000).allows(host) is allowed
+
+
+def test_a_linked_page_in_the_preview_folder_is_not_served(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text(f"<html><head></head><body>{SECRET}</body></html>", encoding="utf-8")
+    output = tmp_path / "preview"
+    with running(project, output) as server:
+        (output / "folder").mkdir()
+        (output / "folder" / "index.html").symlink_to(elsewhere / "index.html")
+        (output / "linked").symlink_to(elsewhere, target_is_directory=True)
+        (output / "404.html").unlink()
+        (output / "404.html").symlink_to(elsewhere / "index.html")
+        for target in ("/folder/", "/folder/index.html", "/linked/", "/linked/index.html", "/nowhere/"):
+            status, answer = raw_request(server.port, target)
+            assert status in (403, 404), (target, status)
+            assert SECRET.encode() not in answer, target
+
+
+def test_links_are_removed_from_the_preview_folder_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "articles").mkdir(parents=True)
+    (elsewhere / "articles" / "keep.txt").write_text("keep", encoding="utf-8")
+    output = tmp_path / "preview"
+    (output / "tags").mkdir(parents=True)
+    (output / "articles").symlink_to(elsewhere / "articles", target_is_directory=True)
+    (output / "tags" / "index.html").symlink_to(elsewhere / "articles" / "keep.txt")
+    (output / "index.html").write_text("page", encoding="utf-8")
+    assert remove_links(output) == ["articles", "tags/index.html"]
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["index.html", "tags"]
+    assert (elsewhere / "articles" / "keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_the_watcher_enters_no_linked_folder(tmp_path: Path) -> None:
+    """Two links to the folder they are in made the walk exponential."""
+    content = tmp_path / "content"
+    (content / "sub").mkdir(parents=True)
+    (content / "a.md").write_text("a", encoding="utf-8")
+    (content / "sub" / "b.md").write_text("b", encoding="utf-8")
+    (content / "loop-1").symlink_to(content, target_is_directory=True)
+    (content / "sub" / "loop-2").symlink_to(content, target_is_directory=True)
+    (content / "up").symlink_to(tmp_path, target_is_directory=True)
+    found: list[dict[str, tuple[int, int]]] = []
+    walker = threading.Thread(target=lambda: found.append(scan([content])), daemon=True)
+    walker.start()
+    walker.join(5)
+    assert found, "the walk did not end within 5 s"
+    assert sorted(Path(p).relative_to(content).as_posix() for p in found[0]) == ["a.md", "sub/b.md"]
+
+
+def test_serve_refuses_a_folder_it_did_not_make(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "photos"
+    output.mkdir()
+    (output / "README").write_text("mine", encoding="utf-8")
+    (output / "cat.jpg").write_bytes(b"\xff\xd8")
+    code = commands.run("serve", ["--root", str(project), "--port", "0", "--output", str(output)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: {output} holds files foresite did not write (README, cat.jpg), and a build replaces everything "
+        f"in its output folder; choose a new or empty folder with --output, or empty this one yourself\n"
+    )
+    assert sorted(p.name for p in output.iterdir()) == ["README", "cat.jpg"]

@@ -48,7 +48,7 @@ from foresite.build.stages import (
 )
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, errors_in, warnings_in
-from foresite.output.write import discard, new_staging, publish, sweep_stale
+from foresite.output.write import claimed_output, discard, new_staging, publish, sweep_stale
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, Theme, project_theme
@@ -148,49 +148,52 @@ class _Stopwatch:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """A full build into a fresh folder, swapped in whole at the end."""
+    """A full build into a fresh folder, swapped in whole at the end. The output
+    folder is claimed first (OutputRefused when it is not foresite's to replace,
+    or another build is writing it) and held to the end."""
     project, settings, workers, clock = options.project, options.settings, Workers(options.workers), _Stopwatch()
-    with clock.stage("read"):
-        sources = read_sources(project.content)
-    with clock.stage("parse"), collection_paused():
-        parsed = parse_sources(sources, build_today(), workers)
-    # The files' bytes are parsed: gone before any worker is forked, since a
-    # fork starts with its parent's resident memory.
-    del sources
-    return_free_memory()
-    # Templates that cannot be read stop the build before it writes anything;
-    # one that fails on a page stops it before the new site replaces the old.
-    theme = project.theme
-    renderer = Renderer(theme, settings, asset_versions(theme))
-    if template_problems := renderer.check_template_files():
-        raise TemplateFailure(*template_problems)
-    with _staged(project.output) as staging, Aside() as aside:
-        # Cross-links need every article, so the plan waits for all parsing;
-        # index pages need no trends, and a core renders them meanwhile.
-        early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
-        with clock.stage("index"):
-            site = plan_site(parsed.articles, settings, workers, early.start if early else None)
-        report = _Report.of(site, parsed, sorted([*parsed.problems, *site.problems], key=_problem_order), options.strict)
-        if options.strict and report.problems:
-            return report.done(clock, None, written=False)
-        # Search documents are written with the pages, in memory where there is room.
-        shards = plan_shards(search_pages(site.pages), side_by_side=options.workers) if options.search else None
-        with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
-            with clock.stage("render"):
-                rest = [page for page in site.pages if not (early and early.has(page))]
-                write_rest = partial(_write_the_rest, clock, theme, staging, site, settings)
-                render_pages(rest, renderer, staging, workers, only_if_changed=False, docs=docs, alongside=write_rest)
-                aside.wait()
-            # Pagefind needs memory, the model no longer: let it go first.
-            del site, rest, renderer, write_rest, parsed, early
-            release_garbage()
-            stats = None
-            if docs is not None:
-                with clock.stage("search"):
-                    stats = build_search_index(staging, docs.folder, shards or (), workers=options.workers)
-        with clock.stage("publish"):
-            publish(staging, project.output)
-    return report.done(clock, stats, written=True)
+    with claimed_output(project.output, project.content):
+        with clock.stage("read"):
+            sources = read_sources(project.content)
+        with clock.stage("parse"), collection_paused():
+            parsed = parse_sources(sources, build_today(), workers)
+        # The files' bytes are parsed: gone before any worker is forked, since a
+        # fork starts with its parent's resident memory.
+        del sources
+        return_free_memory()
+        # Templates that cannot be read stop the build before it writes anything;
+        # one that fails on a page stops it before the new site replaces the old.
+        theme = project.theme
+        renderer = Renderer(theme, settings, asset_versions(theme))
+        if template_problems := renderer.check_template_files():
+            raise TemplateFailure(*template_problems)
+        with _staged(project.output) as staging, Aside() as aside:
+            # Cross-links need every article, so the plan waits for all parsing;
+            # index pages need no trends, and a core renders them meanwhile.
+            early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
+            with clock.stage("index"):
+                site = plan_site(parsed.articles, settings, workers, early.start if early else None)
+            report = _Report.of(site, parsed, sorted([*parsed.problems, *site.problems], key=_problem_order), options.strict)
+            if options.strict and report.problems:
+                return report.done(clock, None, written=False)
+            # Search documents are written with the pages, in memory where there is room.
+            shards = plan_shards(search_pages(site.pages), side_by_side=options.workers) if options.search else None
+            with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
+                with clock.stage("render"):
+                    rest = [page for page in site.pages if not (early and early.has(page))]
+                    write_rest = partial(_write_the_rest, clock, theme, staging, site, settings)
+                    render_pages(rest, renderer, staging, workers, only_if_changed=False, docs=docs, alongside=write_rest)
+                    aside.wait()
+                # Pagefind needs memory, the model no longer: let it go first.
+                del site, rest, renderer, write_rest, parsed, early
+                release_garbage()
+                stats = None
+                if docs is not None:
+                    with clock.stage("search"):
+                        stats = build_search_index(staging, docs.folder, shards or (), workers=options.workers)
+            with clock.stage("publish"):
+                publish(staging, project.output)
+        return report.done(clock, stats, written=True)
 
 
 def _renders_early(workers: Workers, parsed: Parsed) -> bool:

@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from foresite.build.pipeline import Project
@@ -18,6 +19,7 @@ from foresite.cli.options import add_common_options, check_project, program_name
 from foresite.cli.scaffold import ScaffoldError, create_article, describe
 from foresite.core.config import SETTINGS_FILE, Settings, load_settings
 from foresite.core.errors import SettingsError
+from foresite.output.write import OutputRefused, claimed_output, mark, remove_links
 from foresite.preview.rebuild import SAVED_SEARCH_WAIT, IncrementalBuilder, PreviewSearch, RebuildReport
 from foresite.preview.serve import BackgroundJob, PreviewServer, ServeError, is_loopback
 from foresite.render.theme import TemplateFailure
@@ -60,17 +62,24 @@ def serve_parser(prog: str) -> argparse.ArgumentParser:
 def serve(args: Sequence[str], prog: str) -> int:
     options = serve_parser(prog).parse_args(args)
     root = Path(options.root)
+    claim = ExitStack()  # the preview folder, this process's until it stops
     try:
         settings = load_settings(root)
         project = project_paths(root, options.content, options.output or str(root / PREVIEW_FOLDER), settings)
         check_project(project)
+        claim.enter_context(claimed_output(project.output, project.content))
+        # The preview writes in place: through no link, and never reading one.
+        for link in remove_links(project.output):
+            _complain(f"warning: {project.output / link}: a symbolic link in the preview folder; removed")
+        mark(project.output)
         builder = preview_builder(project, root, options.base_url, options.workers)
         preview = Preview(builder, None if options.no_search else PreviewSearch(project.output, say=_say), options.quiet)
         # Listening before the first build: a taken port is said at once.
         server = PreviewServer(
             project.output, preview.on_save, watched_paths(project, root), host=options.host, port=options.port, say=_say
         )
-    except (SettingsError, ServeError) as exc:
+    except (SettingsError, ServeError, OutputRefused) as exc:
+        claim.close()
         _complain(f"error: {exc}")
         return 2
     if not is_loopback(options.host):
@@ -83,6 +92,7 @@ def serve(args: Sequence[str], prog: str) -> int:
         _say("stopped")
     finally:
         preview.close()
+        claim.close()
     return 0
 
 

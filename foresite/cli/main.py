@@ -15,6 +15,7 @@ from foresite.build.pipeline import BuildOptions, BuildReport, build
 from foresite.cli.options import add_common_options, check_project, program_name, project_paths
 from foresite.core.config import load_settings
 from foresite.core.errors import SettingsError, visible
+from foresite.output.write import OutputRefused
 from foresite.render.theme import TemplateFailure
 
 COMMANDS = ("serve", "new", "check", "init")
@@ -73,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = build(BuildOptions(project, settings, strict=options.strict, search=not options.no_search, workers=options.workers))
     except TemplateFailure as failure:
         report_template_failure(failure)
+        return 2
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     print_report(report, options.quiet)
     if options.report_json:

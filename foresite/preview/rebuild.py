@@ -45,7 +45,7 @@ from foresite.core.config import Settings
 from foresite.core.errors import Problem
 from foresite.core.model import Article
 from foresite.core.urls import output_path
-from foresite.output.write import copy_files, remove_files, write_file
+from foresite.output.write import MARKER, MARKER_TEXT, copy_files, remove_files, write_file
 from foresite.pages.plan import Page, article_pages
 from foresite.preview.corpus import Change, Corpus
 from foresite.preview.serve import BackgroundJob
@@ -231,7 +231,7 @@ class IncrementalBuilder:
         if everything:
             written += copy_files(static, output, "static/", only_if_changed=True)
         outputs.update(f"static/{name}" for name in static)
-        for relpath, data in extra:
+        for relpath, data in (*extra, (MARKER, MARKER_TEXT)):  # marked as a full build's site is
             written += write_file(output, relpath, data, only_if_changed=True)
             outputs.add(relpath)
         gone = sorted(state.outputs - outputs) if state.plan is not None else _strays(output, outputs)

@@ -12,6 +12,11 @@ Content-Security-Policy forbids, and it polls for changes in the thread that
 answers requests. Here each page gets `<script src="/livereload.js">`, a
 same-origin script that the policy allows, and changes are polled in a
 thread of their own.
+
+It answers only requests that name it by a loopback name or the address it
+listens on (`HostGuard`), so that a page of another site whose name was
+made to point at this machine (DNS rebinding) cannot read it, and serves no
+file through a symbolic link that leads out of its folder.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -48,8 +54,82 @@ Rebuild = Callable[[frozenset[Path]], bool]
 _TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".json": "application/json"}
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
 class ServeError(Exception):
     """The server cannot start (port taken, address unusable)."""
+
+
+@dataclass(frozen=True)
+class HostGuard:
+    """The names a request may call the preview by (its Host header, and
+    a WebSocket's Origin): the loopback names and the address it listens
+    on, with its port. A DNS-rebinding page reaches the preview under its
+    own domain name, which is in neither."""
+
+    names: frozenset[str]
+    """Host names and addresses, lower case, IPv6 ones without brackets."""
+    port: int
+    any_address: bool = False
+    """Listening on every address (0.0.0.0, ::): any IP address is this
+    machine's, so any IP literal is allowed, though still no name."""
+
+    @classmethod
+    def listening_on(cls, host: str, port: int) -> HostGuard:
+        bare = host.strip("[]").lower()
+        try:
+            any_address = ipaddress.ip_address(bare).is_unspecified
+        except ValueError:
+            any_address = False
+        return cls(frozenset({*LOOPBACK_NAMES, bare}), port, any_address)
+
+    def allows(self, netloc: str) -> bool:
+        """Whether a Host header (`name:port`) names this preview."""
+        if not netloc or any(c in netloc for c in "@/?#\\ \t"):
+            return False
+        try:
+            split = urlsplit(f"//{netloc}")
+            name, port = split.hostname, split.port or 80
+        except ValueError:  # a port that is no number, a bracket left open
+            return False
+        if not name or port != self.port:
+            return False
+        return name in self.names or (self.any_address and _is_address(name))
+
+    def allows_origin(self, origin: str) -> bool:
+        """Whether a WebSocket's Origin is a page of this preview."""
+        split = urlsplit(origin)
+        return split.scheme == "http" and split.path in ("", "/") and self.allows(split.netloc)
+
+    def refusal(self, what: str, value: str) -> str:
+        shown = ", ".join(f"[{n}]" if ":" in n else n for n in sorted(self.names))
+        return (f"refused: this preview answers only to {shown} on port {self.port}, not to {what} {value!r} "
+                f"(a page of another site may be trying to read it)\n")
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse_stranger(handler: tornado.web.RequestHandler, guard: HostGuard) -> bool:
+    """Answer 403 to a request that does not name the preview; whether it did."""
+    host = handler.request.headers.get("Host", "")
+    origin = handler.request.headers.get("Origin")
+    if not guard.allows(host):
+        refusal = guard.refusal("Host", host)
+    elif origin is not None and isinstance(handler, tornado.websocket.WebSocketHandler) and not guard.allows_origin(origin):
+        refusal = guard.refusal("Origin", origin)
+    else:
+        return False
+    handler.set_status(403)
+    handler.set_header("Content-Type", "text/plain; charset=utf-8")
+    handler.finish(refusal)
+    return True
 
 
 def is_loopback(host: str) -> bool:
@@ -85,9 +165,14 @@ def resolve_request(folder: Path, raw_path: str) -> Path | None:
         return None
     root = folder.resolve()
     target = root.joinpath(*parts).resolve()
-    if target != root and not target.is_relative_to(root):
-        return None  # a symbolic link that points out of the folder
-    return target
+    return target if is_inside(root, target) else None
+
+
+def is_inside(root: Path, path: Path) -> bool:
+    """Whether `path`, its symbolic links followed, is in the folder `root`
+    (resolved): a link that leads elsewhere is not."""
+    resolved = path.resolve()
+    return resolved == root or resolved.is_relative_to(root)
 
 
 def scan(paths: Sequence[Path]) -> dict[str, Stamp]:
@@ -112,8 +197,10 @@ def _scan_folder(folder: str, stamps: dict[str, Stamp]) -> None:
         if entry.name.startswith(".") or entry.name.endswith("~"):
             continue
         try:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 _scan_folder(entry.path, stamps)
+            elif entry.is_symlink() and entry.is_dir():
+                continue  # never walked: two links to their folders would be walked 2^40 times
             else:
                 stat = entry.stat()
                 stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
@@ -147,6 +234,7 @@ class PreviewServer:
         self.say = say
         self.sockets = _bind(host, port)
         self.port = self.sockets[0].getsockname()[1]
+        self.guard = HostGuard.listening_on(host, self.port)
         self.waiters: set[_LiveReload] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping = threading.Event()
@@ -195,10 +283,10 @@ class PreviewServer:
     # ------------------------------------------------------------ internals
 
     def _application(self) -> tornado.web.Application:
-        page_options = {"folder": self.folder, "tag": livereload_tag(self.port)}
+        page_options = {"folder": self.folder, "tag": livereload_tag(self.port), "guard": self.guard}
         return tornado.web.Application(log_function=_quiet, handlers=[
-            (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder}),
-            (r"/livereload\.js", _LiveReloadScript),
+            (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder, "guard": self.guard}),
+            (r"/livereload\.js", _LiveReloadScript, {"guard": self.guard}),
             (r".*", _Files, page_options),
         ])
 
@@ -310,9 +398,13 @@ class _Files(tornado.web.RequestHandler):
     """The preview folder's files, as GitHub Pages would serve them, with
     livereload.js added to every HTML page."""
 
-    def initialize(self, folder: Path, tag: bytes) -> None:
+    def initialize(self, folder: Path, tag: bytes, guard: HostGuard) -> None:
         self.folder = folder
         self.tag = tag
+        self.guard = guard
+
+    def prepare(self) -> None:
+        _refuse_stranger(self, self.guard)
 
     def get(self) -> None:
         try:
@@ -327,7 +419,7 @@ class _Files(tornado.web.RequestHandler):
                 self._redirect_to_folder(target)
                 return
             target = target / "index.html"
-        if not target.is_file():
+        if not target.is_file() or not is_inside(self.folder.resolve(), target):
             self._send_not_found()
             return
         self._send_file(200, target)
@@ -342,7 +434,7 @@ class _Files(tornado.web.RequestHandler):
 
     def _send_not_found(self) -> None:
         page = self.folder / NOT_FOUND_PAGE
-        if page.is_file():
+        if page.is_file() and is_inside(self.folder.resolve(), page):
             self._send_file(404, page)
         else:
             self._send_text(404, "not found\n")
@@ -365,6 +457,12 @@ class _Files(tornado.web.RequestHandler):
 
 
 class _LiveReloadScript(tornado.web.RequestHandler):
+    def initialize(self, guard: HostGuard) -> None:
+        self.guard = guard
+
+    def prepare(self) -> None:
+        _refuse_stranger(self, self.guard)
+
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript")
         self.set_header("Cache-Control", "no-store")
@@ -376,11 +474,18 @@ class _LiveReload(tornado.websocket.WebSocketHandler):
     then waits to be told to reload. A page is told only when its file
     changed, so a rebuild that touched other pages leaves it alone."""
 
-    def initialize(self, waiters: set[_LiveReload], folder: Path) -> None:
+    def initialize(self, waiters: set[_LiveReload], folder: Path, guard: HostGuard) -> None:
         self.waiters = waiters
         self.folder = folder
+        self.guard = guard
         self.page: Path | None = None
         self.stamp: Stamp | None = None
+
+    def prepare(self) -> None:
+        _refuse_stranger(self, self.guard)
+
+    def check_origin(self, origin: str) -> bool:
+        return self.guard.allows_origin(origin)  # `prepare` has refused any other, saying why
 
     def on_message(self, message: str | bytes) -> None:
         try:

@@ -22,12 +22,17 @@ is what it is built for).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import math
 import os
 import queue
 import shutil
+import signal
+import stat
 import subprocess
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -64,6 +69,9 @@ inodes are not reused for minutes)."""
 DOC_ROOM = 8 * 1024
 """Bytes of memory file system a search document may need (a page of 4 KB
 per file, and room to spare); with less free, documents go on disk."""
+
+PR_SET_PDEATHSIG = 1
+"""From linux/prctl.h: the signal a process gets when its parent dies."""
 
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 """Files of each bundle the site does not use, left out of the output."""
@@ -299,10 +307,14 @@ def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
         # No PAGEFIND_* settings from the environment, and no configuration
         # file from the working folder: the index is the build's alone.
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False,
+                             preexec_fn=_dying_with_this_process())
         if run.returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
             raise RuntimeError(f"Pagefind failed on {folder} ({run.returncode}): {(run.stderr or run.stdout)[-2000:]}")
         _drop_unused(fresh)
+        # mkdtemp made it 0700: published so, a web server running as another
+        # user could not read the bundle. It gets the mode its parent got.
+        os.chmod(fresh, stat.S_IMODE(bundle.parent.stat().st_mode))
         retired = bundle.with_name(f".{bundle.name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         if bundle.exists():
@@ -311,6 +323,28 @@ def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _dying_with_this_process() -> Callable[[], None] | None:
+    """For subprocess's preexec_fn: the child asks Linux to kill it when this
+    process dies (PR_SET_PDEATHSIG), be it killed outright, so that no
+    Pagefind run outlives a killed build writing into its staging folder;
+    elsewhere, None. Linux counts the thread that started the child as its
+    parent: each run here ends within the call that starts it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # it died before the child could ask
+            os._exit(1)
+
+    return arm
 
 
 @contextmanager
