@@ -143,9 +143,10 @@ def test_every_hostile_article_has_its_page(hostile: HostileBuild) -> None:
     for slug, names in by_slug.items():
         assert (hostile.site / "articles" / slug / "index.html").is_file(), f"no page for {names}"
         if len(names) > 1:
-            # Names that give one address (Case/case, NFC/NFD café): the first
-            # keeps it, each other one gets an error naming both files.
-            first, *others = sorted(names, key=lambda n: os.fsencode(n))
+            # Names that give one address (Case/case, NFC/NFD café): the one
+            # named exactly as the address keeps it, else the first by name;
+            # each other one gets an error naming both files.
+            first, *others = sorted(names, key=lambda n: (n.removesuffix(".md") != slug, os.fsencode(n)))
             for other in others:
                 messages = [m["message"] for m in problems.get(other, []) if m["level"] == "error"]
                 assert any(first in message for message in messages), (other, messages)
@@ -285,9 +286,10 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("case", PATHOLOGICAL)
 def test_pathological_files_parse_quickly(case: str) -> None:
-    start = time.monotonic()
+    # CPU time, not wall time: a loaded machine must not fail it.
+    start = time.process_time()
     result = parse_article(PATHOLOGICAL[case], "content/x.md", "x", TODAY)
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert len(result.problems) < 50
     assert all(MESSAGE.match(str(p)) for p in result.problems)
 
@@ -297,9 +299,9 @@ def test_pathological_files_parse_quickly(case: str) -> None:
     "1. " * 20000, "> " * 25000, "word *em* [link](https://example.org) more. " * 5000,
 ])
 def test_pathological_summaries_render_quickly_and_inert(summary: str) -> None:
-    start = time.monotonic()
+    start = time.process_time()
     rendered = str(markdown_to_html(summary + "<script>alert(1)</script>"))
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert "<script" not in rendered
 
 

@@ -154,9 +154,10 @@ def build(options: BuildOptions) -> BuildReport:
     project, settings, workers, clock = options.project, options.settings, Workers(options.workers), _Stopwatch()
     with claimed_output(project.output, project.content):
         with clock.stage("read"):
-            sources = read_sources(project.content)
+            sources, unread = read_sources(project.content)
         with clock.stage("parse"), collection_paused():
-            parsed = parse_sources(sources, build_today(), workers)
+            parsed = parse_sources(sources, build_today(), settings.language, workers)
+            parsed.problems.extend(unread)
         # The files' bytes are parsed: gone before any worker is forked, since a
         # fork starts with its parent's resident memory.
         del sources

@@ -20,7 +20,7 @@ from pathlib import Path
 from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, Workers, collection_paused, heap_frozen
 from foresite.build.site_files import site_files
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, error
+from foresite.core.errors import Problem
 from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.foresight.related import RELATED_JOBS, combine_related, related_job
@@ -32,8 +32,9 @@ from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer
 from foresite.render.theme import Theme, static_files
 from foresite.search.pagefind import IndexedPage
+from foresite.source import read
 from foresite.source.parse import ParseResult, decode, parse_article
-from foresite.source.read import SourceFile, display_path, list_sources, read_source
+from foresite.source.read import SourceFile, read_problem, read_source
 
 
 def build_today() -> datetime.date:
@@ -47,25 +48,29 @@ def build_today() -> datetime.date:
 # ------------------------------------------------------------ read and parse
 
 
-def read_sources(content: Path) -> list[SourceFile]:
-    return [read_source(path) for path in list_sources(content)]
+def read_sources(content: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Every source file's bytes, and a located problem for each link to a
+    folder and each file that cannot or must not be read."""
+    paths, linked = read.walk_content(content)
+    sources, problems = read.read_sources(paths)
+    return sources, [*map(read.linked_folder_problem, linked), *problems]
 
 
-def parse_source(source: SourceFile, today: datetime.date) -> ParseResult:
-    text, problems = decode(source.data, source.path)
+def parse_source(source: SourceFile, today: datetime.date, site_language: str = "en") -> ParseResult:
+    text, problems = decode(source.data, source.path, source.stamp[1])
     if text is None:
         return ParseResult(None, problems)
-    return parse_article(text, source.path, source.article_id, today)
+    return parse_article(text, source.path, source.article_id, today, site_language)
 
 
-def parse_path(path: Path, today: datetime.date) -> ParseResult:
+def parse_path(path: Path, today: datetime.date, site_language: str = "en") -> ParseResult:
     """The file at `path` parsed, or a located error when it cannot be read
     (check and the preview report it; they must not stop on it)."""
     try:
         source = read_source(path)
     except OSError as exc:
-        return ParseResult(None, (error(display_path(path), 1, f"cannot read the file: {exc.strerror or exc}"),))
-    return parse_source(source, today)
+        return ParseResult(None, (read_problem(path, exc),))
+    return parse_source(source, today, site_language)
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,8 @@ def parse_all(results: Iterable[ParseResult]) -> Parsed:
     return parsed
 
 
-def parse_sources(sources: Sequence[SourceFile], today: datetime.date, workers: Workers) -> Parsed:
-    return parse_all(workers.map(partial(parse_source, today=today), sources))
+def parse_sources(sources: Sequence[SourceFile], today: datetime.date, site_language: str, workers: Workers) -> Parsed:
+    return parse_all(workers.map(partial(parse_source, today=today, site_language=site_language), sources))
 
 
 # ------------------------------------------------------------ index and plan

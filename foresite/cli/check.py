@@ -20,7 +20,7 @@ from foresite.core.errors import Problem, errors_in, warnings_in
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, Theme
-from foresite.source.read import list_sources
+from foresite.source.read import linked_folder_problem, walk_content
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ class CheckReport:
 def check_content(content: Path, settings: Settings, today: datetime.date, theme: Theme | None = None) -> CheckReport:
     """Parse every file of `content`, index the published ones, plan their
     pages and, given a theme, render each of its templates for one of them."""
-    paths = list_sources(content)
-    parsed = parse_all([parse_path(path, today) for path in paths])
-    articles, problems = parsed.articles, parsed.problems
+    paths, linked = walk_content(content)
+    parsed = parse_all([parse_path(path, today, settings.language) for path in paths])
+    articles, problems = parsed.articles, [*parsed.problems, *map(linked_folder_problem, linked)]
     _index, pages, across = plan(articles, settings)
     templates = check_templates(theme, settings, pages) if theme is not None else []
     ordered = sorted({*problems, *across, *templates}, key=lambda p: (p.path, p.line, p.message))

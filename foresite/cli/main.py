@@ -78,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A full disk, a read-only folder: the build has removed its own
+        # half-written folder, and the site already published is untouched.
+        print(visible(f"error: {stopped_by(exc)}; nothing was published, the previous site in {project.output} is kept"), file=sys.stderr)
+        return 1
     print_report(report, options.quiet)
     if options.report_json:
         Path(options.report_json).write_text(json.dumps(report_figures(report), indent=1), encoding="utf-8")
@@ -88,6 +93,12 @@ def report_template_failure(failure: TemplateFailure) -> None:
     for problem in failure.problems:
         print(problem, file=sys.stderr)
     print("the build stopped on the template problems above; the site was not written", file=sys.stderr)
+
+
+def stopped_by(exc: OSError) -> str:
+    """What stopped the build, as a person would say it."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"the build could not write its files: {exc.strerror or exc}{where}"
 
 
 def print_report(report: BuildReport, quiet: bool) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from foresite.core.language import LANGUAGE_CODE
+from foresite.core.language import known_language
 from foresite.core.model import ROW_COLUMNS, Column, Kind
 from foresite.core.text import slugify
 from foresite.core.urls import safe_external_url
@@ -78,7 +78,7 @@ def _alignment(columns: Iterable[Column]) -> str:
 def check_options(url: str | None, language: str | None) -> None:
     if url is not None and safe_external_url(url) != url.strip():
         raise ScaffoldError(f"--url '{url}' is not an http(s) address")
-    if language is not None and not LANGUAGE_CODE.match(language):
+    if language is not None and known_language(language) is None:
         raise ScaffoldError(f"--lang '{language}' is not a language code such as 'fr'")
 
 

@@ -14,8 +14,9 @@ class Level(str, enum.Enum):
 
 # Messages quote what files hold; a newline there could forge another
 # 'path:line:' message, and a control character could drive the terminal.
+# A lone surrogate (YAML's "\ud800" makes one) cannot be printed at all.
 _INVISIBLE = [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
-              *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+              *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)]
 _VISIBLE = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _INVISIBLE}
 
 

@@ -33,6 +33,29 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 
 LANGUAGE_CODE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
+_ISO_639_1 = """
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht
+hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky
+la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
+oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
+st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo
+za zh zu
+"""
+KNOWN_LANGUAGES = frozenset(_ISO_639_1.split())
+"""ISO 639-1: an article's language names a search shard and a Pagefind
+instance in the reader's browser, so made-up ones must not multiply them."""
+
+
+def known_language(code: str) -> str | None:
+    """The ISO 639-1 code `code` starts with ('pt' for 'pt-BR'), or None when
+    it is not a well-formed code of a known language."""
+    code = code.strip()
+    if len(code) > 35 or not LANGUAGE_CODE.match(code):
+        return None
+    primary = code.split("-", 1)[0].lower()
+    return primary if primary in KNOWN_LANGUAGES else None
+
 
 def detect_language(text: str, default: str = "en") -> str:
     """The language whose function words are most frequent in `text`."""

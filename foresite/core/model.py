@@ -129,6 +129,10 @@ class Entry:
     extra: tuple[tuple[str, str], ...] = ()
     """Cells of columns the format does not define, as (header, value)."""
     line: int = 0
+    token: str = ""
+    """Set by the index only when another article's id gives the same short
+    token (urls.article_token): the longer one that keeps this row's
+    address its own."""
     key: str = ""
     """The folded name (text.fold) under which rows of one kind are the same
     row seen again. Folded once, where the row is made (on the parse

@@ -26,6 +26,16 @@ def article_token(article_id: str) -> str:
     return short_hash(article_id)
 
 
+def long_token(article_id: str) -> str:
+    """The token of an article whose short one another article's id shares:
+    the whole md5 id (ids are unique), else 40 hex digits of a hash. Never
+    8 long, so never another's short token; no dash, so a row key ends with
+    exactly one token."""
+    if len(article_id) == 32 and set(article_id) <= _HEX32:
+        return article_id
+    return short_hash(article_id, 40)
+
+
 def article_url(article: Article) -> str:
     return f"articles/{article.slug}/"
 
@@ -41,21 +51,22 @@ def entry_key(entry: Entry) -> str:
     """The row's id among its kind: the last part of its URL, also its id in the open data."""
     # Derived from the row's own name and its article's id only, so that
     # adding or removing other articles never moves it.
-    return _row_key(entry.slug, entry.article_id)
+    # A longer token only where two articles' short ones are the same.
+    return _row_key(entry.slug, entry.token or article_token(entry.article_id))
 
 
-def _row_key(slug: str, article_id: str) -> str:
-    return f"{slug}-{article_token(article_id)}"
+def _row_key(slug: str, token: str) -> str:
+    return f"{slug}-{token}"
 
 
 def entry_url(entry: Entry) -> str:
-    return _entry_url(entry.kind, entry.slug, entry.article_id)
+    return _entry_url(entry.kind, entry.slug, entry.article_id, entry.token)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def _entry_url(kind: Kind, slug: str, article_id: str) -> str:
+def _entry_url(kind: Kind, slug: str, article_id: str, token: str) -> str:
     # Cached: tag pages and listings ask for every row's URL, a million times in a build.
-    return f"{kind.plural}/{_row_key(slug, article_id)}/"
+    return f"{kind.plural}/{_row_key(slug, token or article_token(article_id))}/"
 
 
 def tag_url(tag: Tag, page: int = 1) -> str:

@@ -322,29 +322,40 @@ def _in_two_articles(found: list[int], items: Sequence[_Item]) -> bool:
     return any(items[i].article != first for i in found)
 
 
-def _exclusions(items: Sequence[_Item]) -> list[tuple[int, ...]]:
-    """Each item's never-related others: itself, its article's, its trend's."""
+def _exclusions(items: Sequence[_Item]) -> list[tuple[frozenset[int], ...]]:
+    """Each item's never-related others: itself, its article's, its trend's,
+    as groups shared by their members (an article of 20,000 rows has one
+    group, not 20,000 copies of it)."""
     together: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
         together["a:" + item.article].append(i)
         if item.trend:
             together["t:" + item.trend].append(i)
+    groups = {key: frozenset(members) for key, members in together.items()}
     return [
-        (*together["a:" + item.article], *(together["t:" + item.trend] if item.trend else ()))
+        (groups["a:" + item.article], *((groups["t:" + item.trend],) if item.trend else ()))
         for item in items
     ]
 
 
 def _shortlist(
-    features: frozenset[int], postings: Mapping[int, list[int]], rarity: list[int], excluded: tuple[int, ...], size: int
+    features: frozenset[int], postings: Mapping[int, list[int]], rarity: list[int],
+    excluded: tuple[frozenset[int], ...], size: int,
 ) -> list[int]:
     """The `size` items sharing most of these features' rarest."""
     probes = sorted(sorted(features), key=rarity.__getitem__)[:PROBES]
     votes: Counter[int] = Counter()
     for f in probes:
         votes.update(postings[f])  # counted in C: the hot loop of the related step
-    for j in excluded:
-        votes.pop(j, None)
+    for group in excluded:
+        # Whichever is smaller is walked: the cost is bounded by the votes,
+        # never by the size of a huge article or trend.
+        if len(group) <= len(votes):
+            for j in group:
+                votes.pop(j, None)
+        else:
+            for j in [j for j in votes if j in group]:
+                del votes[j]
     return [j for j, _ in votes.most_common(size)]
 
 

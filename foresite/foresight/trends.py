@@ -263,6 +263,9 @@ class _Anchors:
         self.index: dict[frozenset[str], int] = {}
         self.supersets: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
         self.postings: dict[tuple[frozenset[str], int, str], list[int]] = defaultdict(list)
+        self.sizes_made: set[int] = set()
+        """The sizes of the anchors made: a set of 64,000 terms could match
+        sets of 32,000 to 128,000, and only those that exist are looked at."""
 
     def need(self, size: int, other: int) -> int:
         """Terms two sets of these sizes share at the least to be similar enough."""
@@ -272,17 +275,31 @@ class _Anchors:
         """Sizes a set similar enough to one of `size` can have."""
         return range(max(1, math.ceil(self.threshold * size - 1e-9)), math.floor(size / self.threshold + 1e-9) + 1)
 
+    def sizes_to_compare(self, size: int) -> list[int]:
+        """The sizes of the anchors made that a set of `size` may match, ascending."""
+        possible = self.sizes(size)
+        if len(possible) <= len(self.sizes_made):
+            return [other for other in possible if other in self.sizes_made]
+        return sorted(other for other in self.sizes_made if other in possible)
+
     def by_subsets(self, smaller: int, larger: int) -> bool:
         """Whether sets of these sizes match only when the smaller is a subset
         of the larger, and few enough subsets to list: then `add` files the
         larger under them, and `best` finds it by them."""
-        return smaller < larger and self.need(smaller, larger) == smaller and math.comb(larger, smaller) <= _SUBSETS_LIMIT
+        # comb(n, k) >= n for 0 < k < n: a larger set over the limit has too
+        # many subsets, and the binomial of a name of 64,000 words is never computed.
+        return (
+            smaller < larger <= _SUBSETS_LIMIT
+            and self.need(smaller, larger) == smaller
+            and math.comb(larger, smaller) <= _SUBSETS_LIMIT
+        )
 
     def add(self, terms: frozenset[str], rarest: Sequence[str]) -> None:
         i, size = len(self.made), len(terms)
         self.made.append(terms)
         self.index[terms] = i
-        for smaller in self.sizes(size):
+        self.sizes_made.add(size)
+        for smaller in self.sizes(size) if size <= _SUBSETS_LIMIT else ():
             if self.by_subsets(smaller, size):
                 for subset in itertools.combinations(rarest, smaller):
                     self.supersets[(frozenset(subset), size)].append(i)
@@ -295,7 +312,7 @@ class _Anchors:
         size, made = len(terms), self.made
         falls = terms & COUNTER_WORDS
         best, best_score = -1, self.threshold
-        for other in self.sizes(size):
+        for other in self.sizes_to_compare(size):
             need = self.need(size, other)
             if other == size and need >= size:
                 continue  # only the same set would do, and sets are met once

@@ -6,6 +6,7 @@ compare articles with each other (duplicate ids, dangling Closest links).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,6 +16,7 @@ from typing import Protocol
 from foresite.core.errors import Problem, error, warning
 from foresite.core.model import Article, Entry, Kind, Tag, TagKind
 from foresite.core.text import fold, key_slug
+from foresite.core.urls import article_token, long_token
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,17 @@ def name_key(entry: Entry) -> str:
     return entry.key
 
 
-def claim_order(article: Article) -> tuple[str, str]:
-    """Of articles claiming one permalink, the first in this order is kept."""
-    return (article.path, article.id)
+def claim_order(article: Article) -> tuple[bool, str, str]:
+    """Of articles claiming one permalink, the first in this order is kept:
+    the one whose id is its address exactly, so that a file named with
+    another's id in upper case never takes its page by sorting first."""
+    return (article.slug != article.id, article.path, article.id)
 
 
 def build_index(candidates: Sequence[Article]) -> SiteIndex:
     articles, problems = _unique_articles(candidates)
+    articles, shared = _distinct_tokens(articles)
+    problems.extend(shared)
     by_id = {a.id: a for a in articles}
     problems.extend(_dangling_closest(articles, by_id))
     tags, tag_articles, tags_of = _tags(articles)
@@ -146,6 +152,30 @@ def _unique_articles(candidates: Sequence[Article]) -> tuple[list[Article], list
                 f"(articles/{article.slug}/); rename one file; left out",
             ))
     return list(kept.values()), problems
+
+
+def _distinct_tokens(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """The articles, those whose short row token (urls.article_token) another
+    id gives too with longer tokens on their rows: a file whose id starts like
+    another's must never take the addresses of that article's rows. Rows of
+    every other article keep their short, stable addresses."""
+    by_token: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_token[article_token(article.id)].append(article)
+    shared = {a.id: group for group in by_token.values() if len(group) > 1 for a in group}
+    if not shared:
+        return articles, []
+    problems = [
+        warning(a.path, 1, f"rows of this article and of {', '.join(o.path for o in shared[a.id] if o is not a)} "
+                f"would share the address token '{article_token(a.id)}'; its rows' addresses use its whole id instead")
+        for a in articles if a.id in shared
+    ]
+    return [_with_long_token(a) if a.id in shared else a for a in articles], problems
+
+
+def _with_long_token(article: Article) -> Article:
+    token = long_token(article.id)
+    return dataclasses.replace(article, entries=tuple(dataclasses.replace(e, token=token) for e in article.entries))
 
 
 def _dangling_closest(articles: Iterable[Article], by_id: Mapping[str, Article]) -> list[Problem]:

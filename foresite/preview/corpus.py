@@ -64,7 +64,7 @@ class Corpus:
     tags' spellings, named rows and listing order, kept current by `update`."""
 
     def __init__(self) -> None:
-        self._claims: dict[str, dict[tuple[str, str], Article]] = {}
+        self._claims: dict[str, dict[tuple[bool, str, str], Article]] = {}
         """The published articles by permalink, by index.claim_order: two files may claim one."""
         self._kept: dict[str, Article] = {}
         """The article of each permalink's first claim: the one index.build_index keeps."""

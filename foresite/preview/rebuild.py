@@ -360,7 +360,7 @@ class IncrementalBuilder:
                 continue
             if cached is not None and cached.stamp == stamp:
                 continue
-            latest = parse_path(path, today)
+            latest = parse_path(path, today, self.state.settings.language if self.state.settings else Settings.language)
             shown = cached.shown if cached else None
             now_shown = latest if is_acceptable(latest, shown) else shown
             files[shown_path] = CachedFile(stamp, latest, now_shown)

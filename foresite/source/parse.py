@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import yaml
 
 from foresite.core.errors import Problem, error, suggest, warning
-from foresite.core.language import LANGUAGE_CODE, detect_language
+from foresite.core.language import detect_language, known_language
 from foresite.core.model import ROW_COLUMNS, TEXT_COLUMNS, Article, ClosestLink, Column, Entry, Kind
 from foresite.core.text import article_slug, fold, is_markdown_affordable, safe_slug
+from foresite.source.read import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -34,6 +34,7 @@ _LINK_BULLET = re.compile(r"^[*\-+]\s+\[(?P<title>.*)\]\((?P<target>[^()\[\]]*)\
 _ALIGNMENT_CELL = re.compile(r"^:?-+:?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _RELEVANCY = re.compile(r"^[1-5](?:\.0)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 SECTIONS = (
     "Keywords",
@@ -51,6 +52,12 @@ COLUMNS = {fold(spelling): column for column in ROW_COLUMNS for spelling in (col
 _CANONICAL_COLUMNS = tuple(column.header for column in ROW_COLUMNS)
 
 FRONT_MATTER_KEYS = ("title", "date", "source", "language", "category", "type", "draft")
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+"""Dates outside these are typos or tricks (year 1, year 9999): the article
+is left undated, so that no time axis spans millennia and no date
+arithmetic overflows."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +87,14 @@ class _Report:
         self.problems.append(error(self.path, line, message))
 
 
-def decode(data: bytes, path: str) -> tuple[str | None, tuple[Problem, ...]]:
-    """Bytes of a file → text, or None with an error saying why."""
+def decode(data: bytes, path: str, size: int = 0) -> tuple[str | None, tuple[Problem, ...]]:
+    """Bytes of a file → text, or None with an error saying why. `size` is
+    the file's own size where known: reading stops past the limit."""
     if len(data) > MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
         limit = MAX_FILE_BYTES // 1024 // 1024
-        return None, (error(path, 1, f"file is {size:.1f} MB, over the {limit} MB limit; left out"),)
+        # A special file's size says nothing; a regular one's says how far over.
+        over = f"{max(size, len(data)) / 1024 / 1024:.1f} MB, over" if size > MAX_FILE_BYTES else "over"
+        return None, (error(path, 1, f"file is {over} the {limit} MB limit; left out"),)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, (error(path, 1, "UTF-16 text, not UTF-8; save the file as UTF-8; left out"),)
     if b"\x00" in data[:65536]:
@@ -105,7 +114,9 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
-def parse_article(text: str, path: str, article_id: str, today: datetime.date) -> ParseResult:
+def parse_article(
+    text: str, path: str, article_id: str, today: datetime.date, site_language: str = "en"
+) -> ParseResult:
     report = _Report(path)
     lines = split_lines(text)
     meta, body_start = _front_matter(lines, report)
@@ -116,6 +127,8 @@ def parse_article(text: str, path: str, article_id: str, today: datetime.date) -
         report.fail(cursor or 1, "no title: the file should start with '# __Title__, (from page [YYYYMMDD](url).)' or front matter with 'title:'")
         return ParseResult(None, tuple(report.problems))
     source_url, sections = _body(lines, cursor, report)
+    if "language" in meta and meta["language"] is None:
+        meta["language"] = site_language  # unknown: warned about above
     article = _assemble(
         article_id, path, title, origin, origin_url, source_url, sections, meta, today, report
     )
@@ -170,6 +183,14 @@ def _check_front_matter(data: dict[object, object], key_lines: dict[str, int], r
         if name not in FRONT_MATTER_KEYS:
             report.warn(line, f"unknown front-matter key {_quote(name)}{suggest(name, FRONT_MATTER_KEYS)}; ignored")
             continue
+        surrogate = _SURROGATE.search(value) if isinstance(value, str) else None
+        if surrogate:
+            # Text decoded from UTF-8 has none; YAML's escapes make them, and no page can hold one.
+            report.warn(line, f"front-matter key '{name}' holds a lone surrogate (\\u{ord(surrogate[0]):04x}), which is not text; ignored")
+            continue
+        if name == "language":
+            meta[name] = _language(value, line, report)
+            continue
         checked = _front_matter_value(name, value)
         if checked is None:
             report.warn(line, f"front-matter key '{name}' has an unusable value {_quote(value)}; ignored")
@@ -195,9 +216,15 @@ def _front_matter_value(name: str, value: object) -> object | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     text = str(value).strip()
-    if name == "language" and not LANGUAGE_CODE.match(text):
-        return None
     return text or None
+
+
+def _language(value: object, line: int, report: _Report) -> str | None:
+    """A known language's code, or None (then the site's language) with a warning."""
+    code = known_language(value) if isinstance(value, str) else None
+    if code is None:
+        report.warn(line, f"language {_quote(value)} is not a known language code (ISO 639-1, such as 'en' or 'fr'); the site's language is used")
+    return code
 
 
 def _quote(value: object) -> str:
@@ -333,6 +360,9 @@ def _date(
         date = origin_date(origin)
     if date is None:
         report.warn(line, f"no date: the origin {_quote(origin)} holds none; add 'date: YYYY-MM-DD' front matter")
+    elif not EARLIEST_DATE <= date <= LATEST_DATE:
+        report.warn(line, f"date {date.isoformat()} is outside the years {EARLIEST_DATE.year}–{LATEST_DATE.year}; the article is left undated")
+        return None
     elif date > today:
         report.warn(line, f"date {date.isoformat()} lies in the future")
     return date
@@ -468,7 +498,7 @@ def _table(section: _Section | None, kind: Kind, article_id: str, report: _Repor
     if not data:
         report.warn(header_line, f"{section.name}: the table has a header but no rows")
     entries: list[Entry] = []
-    slugs: set[str] = set()
+    slugs = _Slugs()
     for line_no, line in data:
         cells = _fit(split_row(line), len(header), section.name, line_no, report)
         entry = _entry(kind, article_id, dict(zip(range(len(cells)), cells)), columns, header, line_no, slugs, report)
@@ -494,7 +524,7 @@ def _entry(
     columns: list[Column | None],
     header: list[str],
     line_no: int,
-    slugs: set[str],
+    slugs: _Slugs,
     report: _Report,
 ) -> Entry | None:
     values: dict[str, str] = {}
@@ -513,8 +543,7 @@ def _entry(
     has_name = bool(name)
     if not has_name:
         name = _shorten(values.get("description") or next((v for _, v in extra), "") or "Untitled")
-    slug = _unused_slug(safe_slug(name), slugs)
-    slugs.add(slug)
+    slug = slugs.claim(safe_slug(name))
     return Entry(
         kind=kind,
         article_id=article_id,
@@ -536,14 +565,26 @@ def _text_cells(values: dict[str, str]) -> tuple[str, ...]:
     return tuple(cells)
 
 
-def _unused_slug(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`…: rows named 'Row' and 'Row 2' must not
-    share a page either."""
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+class _Slugs:
+    """The row slugs of one table: `base`, or `base-2`, `base-3`…, so that rows
+    named 'Row' and 'Row 2' do not share a page either."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.tried: dict[str, int] = {}
+        """The last number tried for each base: every smaller one is taken, so
+        20,000 rows of one name cost 20,000 tries, not 200 million."""
+
+    def claim(self, base: str) -> str:
+        slug, number = base, self.tried.get(base, 1)
+        if number > 1:
+            slug = f"{base}-{number}"
+        while slug in self.taken:
+            number += 1
+            slug = f"{base}-{number}"
+        self.tried[base] = number
+        self.taken.add(slug)
+        return slug
 
 
 def _relevancy(text: str, kind: Kind, line_no: int, report: _Report) -> int | None:
