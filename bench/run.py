@@ -4,6 +4,7 @@
     python bench/run.py 3000 --no-hugo  # one size, foresite only
     python bench/run.py 3000 --markdown # also print the README table
     python bench/run.py --repeat 2      # build each size twice more, for growth
+    python bench/run.py 3000 --no-hugo --jekyll-urls  # also the cost of jekyll_urls: true
 
 For each N it generates a corpus of the real scan's shape (bench/make_corpus.py),
 builds it with `python build.py --base-url …`, for the address the Hugo peer
@@ -43,7 +44,7 @@ HUGO_MEMORY_LIMIT_N = 3000
 (measured: ~10 GB at 3,000); run them only with --hugo-all."""
 
 
-OUTPUTS = ("site-*", ".site-*", "hugo-*", "edit-*")
+OUTPUTS = ("site-*", ".site-*", "hugo-*", "edit-*", "root-*")
 """What a run writes besides corpora: all of it is deleted when the run ends
 (and before, if an interrupted run left some, with the half-written folder of
 a build it stopped), never between measured steps."""
@@ -70,15 +71,15 @@ def corpus_for(n: int) -> Path:
     return folder
 
 
-def measure_foresite(corpus: Path, n: int, run_number: int = 1) -> dict[str, object]:
+def measure_foresite(corpus: Path, n: int, run_number: int = 1, root: Path = ROOT, label: str = "") -> dict[str, object]:
     # Each run writes a folder of its own: replacing a site would delete
     # the one before, and slow every later step (AFTER_DELETING_SECONDS).
-    suffix = f"-{run_number}" if run_number > 1 else ""
+    suffix = (f"-{run_number}" if run_number > 1 else "") + label
     output = OUT / f"site-{n}{suffix}"
     report = OUT / f"report-{n}{suffix}.json"
     run = run_measured(
-        [sys.executable, "build.py", "--content", str(corpus), "--output", str(output), "--base-url", BASE_URL,
-         "-q", "--report-json", str(report)],
+        [sys.executable, "build.py", "--root", str(root), "--content", str(corpus), "--output", str(output),
+         "--base-url", BASE_URL, "-q", "--report-json", str(report)],
         cwd=ROOT,
     )
     if run.returncode not in (0, 1):
@@ -101,8 +102,31 @@ def measure_foresite(corpus: Path, n: int, run_number: int = 1) -> dict[str, obj
         "html_bytes": total_bytes - search_bytes,
         "bytes_per_page": total_bytes / max(pages, 1),
         "pages_per_second": pages / run.seconds,
-        "edit": measure_edit(corpus, n) if run_number == 1 else None,
+        "edit": measure_edit(corpus, n) if run_number == 1 and not label else None,
     }
+
+
+def jekyll_root() -> Path:
+    """A project folder like this one whose site.yml adds `jekyll_urls: true`:
+    each article then also answers at its old address, by a redirect page."""
+    root = OUT / "root-jekyll"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    for folder in ("templates", "static"):
+        (root / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    settings = (ROOT / "site.yml").read_text(encoding="utf-8").replace("jekyll_urls: false", "jekyll_urls: true")
+    (root / "site.yml").write_text(settings, encoding="utf-8")
+    return root
+
+
+def print_jekyll_cost(n: int, ours: dict, jekyll: dict) -> None:
+    redirects = jekyll["pages"].get("redirect", 0)
+    extra_bytes = jekyll["site_bytes"] - ours["site_bytes"]
+    print(f"\nN = {n:,}, jekyll_urls: true: {redirects:,} redirect pages, "
+          f"+{extra_bytes / 1e6:.2f} MB ({extra_bytes / max(redirects, 1):.0f} bytes each, "
+          f"+{100 * extra_bytes / ours['site_bytes']:.2f} % of the site), "
+          f"{jekyll['seconds']:.1f} s against {ours['seconds']:.1f} s without ({jekyll['seconds'] - ours['seconds']:+.1f} s), "
+          f"CPU {jekyll['cpu_seconds'] - ours['cpu_seconds']:+.1f} s", flush=True)
 
 
 def measure_edit(corpus: Path, n: int) -> dict[str, float] | None:
@@ -237,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, metavar="R",
         help="build each size R times in all (the extra builds after the first round, largest first) and give growth from the fastest",
     )
+    parser.add_argument(
+        "--jekyll-urls", action="store_true",
+        help="after each size, build it again with jekyll_urls: true and print what the redirect pages cost",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
@@ -256,6 +284,13 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / f"results-{n}.json").write_text(json.dumps({"foresite": ours, "peer": peer}, indent=1), encoding="utf-8")
         rows.append(markdown_row(n, ours, peer))
         repeats[n] = [ours]
+        if args.jekyll_urls:
+            # Against a second plain build, run just before: a size's first
+            # build also pays for a cold disk cache.
+            plain = measure_foresite(corpus, n, label="-plain")
+            jekyll = measure_foresite(corpus, n, root=jekyll_root(), label="-jekyll")
+            print_jekyll_cost(n, plain, jekyll)
+            (OUT / f"results-{n}-jekyll.json").write_text(json.dumps(jekyll, indent=1), encoding="utf-8")
     # Later rounds alternate direction, so that a slow spell of the machine
     # falls on the sizes of a round alike rather than on the last ones.
     for run_number in range(2, args.repeat + 1):

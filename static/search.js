@@ -23,7 +23,7 @@ const FACETS = [
   ["theme", "Theme"],
 ];
 const FACET_PREVIEW = 8;
-const KINDS = ["Article", "Signal", "Behavior", "Issue", "Technology", "Concern"];
+const KINDS = ["Article", "Signal", "Behavior", "Issue", "Technology", "Concern", "Page"];
 // Sort name → the filter whose values it walks, highest first.
 const SORTS = { relevancy: "relevancy", date: "date" };
 const TYPING_DELAY = 250;

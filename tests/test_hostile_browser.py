@@ -161,3 +161,51 @@ def test_the_inspection_catches_what_it_looks_for(browser: Browser, tmp_path: Pa
     assert "active URL in href" in found and "active link" in found
     assert "handler onerror" in found and "active URL in xlink:href" in found and "inline script" in found
     assert state["titles"] == ["PWNED"]
+
+
+@pytest.fixture(scope="module")
+def hostile_pages_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile scan to move (tests/hostile/make_hostile_pages.py), built with search."""
+    from tests.hostile.make_hostile_pages import make_hostile_pages
+    from tests.test_moving import build_scan
+
+    root = tmp_path_factory.mktemp("hostile-pages-browser")
+    report = build_scan(make_hostile_pages(root), root / "site", root, search=True)
+    assert report.written and report.pages["page"] > 10 and report.pages["redirect"] > 10
+    assert not any("shown as plain text" in p.message for p in report.problems)
+    return root / "site"
+
+
+def test_no_hand_written_page_or_redirect_runs_anything(browser: Browser, hostile_pages_site: Path) -> None:
+    pages = sorted(p.relative_to(hostile_pages_site).as_posix() for p in hostile_pages_site.rglob("*.html"))
+    findings = Findings()
+    with serve_folder(hostile_pages_site, "/hostile/") as url:
+        context = browser.new_context()
+        context.add_init_script(WATCH)
+        context.route(
+            re.compile(rf"^(?!{re.escape(url)}|data:|blob:)"),
+            lambda route: (findings.add(route.request.frame.url, f"request to {route.request.url}"), route.abort()),
+        )
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: (findings.add(tab.url, f"{dialog.type} {dialog.message!r}"), dialog.dismiss()))
+        tab.on("pageerror", lambda error: findings.add(tab.url, f"uncaught {error}"))
+        redirects = 0
+        for page in pages:
+            tab.goto(url + page)
+            tab.wait_for_load_state("load")
+            if "<meta http-equiv=refresh" in (hostile_pages_site / page).read_text(encoding="utf-8"):
+                # A redirect page sends the reader on, to a page of the site only.
+                tab.wait_for_function("() => !document.querySelector('meta[http-equiv=refresh]')")
+                assert tab.url.startswith(url) and not tab.url.endswith(".html"), (page, tab.url)
+                redirects += 1
+            tab.wait_for_function("() => !document.querySelector('[aria-busy=true]')")
+            state = tab.evaluate(INSPECT)
+            for item in state["found"]:
+                findings.add(page, item)
+            if state["title"] == "PWNED" or any("PWNED" in t for t in state["titles"]):
+                findings.add(page, f"title set to {state['titles'] or state['title']!r}")
+            for violation in state["violations"]:
+                findings.add(page, f"policy violation {violation}")
+        context.close()
+    assert redirects > 10
+    assert not findings.items, "\n".join(findings.items[:40])

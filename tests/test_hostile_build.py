@@ -326,3 +326,107 @@ def test_file_names_cannot_forge_messages_or_drive_the_terminal(tmp_path: Path) 
     assert len(lines) == 3, lines  # two errors and the left-out summary
     assert all(MESSAGE.match(line) or LEFT_OUT.match(line) for line in lines), lines
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", completed.stderr.decode("utf-8"))
+
+
+# ---------------------------------------------------------------- hand-written pages
+
+
+@dataclass(frozen=True)
+class HostilePages:
+    root: Path
+    site: Path
+    problems: list[str]
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> HostilePages:
+    """A scan moved onto foresite (tests/hostile/make_hostile_pages.py): pages
+    of payloads, active files beside them, redirects that aim outside."""
+    from tests.hostile.make_hostile_pages import make_hostile_pages
+
+    root = tmp_path_factory.mktemp("hostile-pages")
+    content = make_hostile_pages(root)
+    for folder in ("templates", "static"):
+        (root / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    before = file_hashes(content)
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--root", str(root), "--content", str(content),
+         "--output", str(root / "site"), "--no-search", "--workers", "1", "-q"],
+        check=False, cwd=root, capture_output=True, timeout=600, env={**os.environ, "SOURCE_DATE_EPOCH": "1900000000"},
+    )
+    assert file_hashes(content) == before, "the build changed the content folder"
+    assert (root / "site" / "index.html").is_file(), completed.stderr.decode()[-2000:]
+    return HostilePages(root, root / "site", completed.stderr.decode("utf-8", "replace").splitlines())
+
+
+def redirect_target(text: str) -> str | None:
+    """The URL a redirect page's refresh sends the reader to, if it is one."""
+    found = re.search(r'<meta http-equiv=refresh content="0; url=([^"]*)">', text)
+    return html.unescape(found[1]) if found else None
+
+
+def test_hostile_pages_carry_no_handler_active_url_or_foreign_element(hostile_pages: HostilePages) -> None:
+    pages = html_pages(hostile_pages.site)
+    checked = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        target = redirect_target(text)
+        if target is not None:
+            # The one refresh the site writes: to a page of its own, relatively.
+            assert not re.match(r"^[a-z]+:|^/", target) and ".." not in target.split("/")[-2:], (page, target)
+            text = text.replace(f'<meta http-equiv=refresh content="0; url={target}">', "")
+        for tag in TAG.finditer(text):
+            attributes = attributes_of(tag["attributes"])
+            for name, value in attributes:
+                assert not name.startswith("on"), (page, tag[0][:200])
+                if name in URL_ATTRIBUTES:
+                    assert not active_scheme(value), (page, tag[0][:200])
+            assert ("http-equiv", "refresh") not in [(n, v.lower()) for n, v in attributes], (page, tag[0][:200])
+            assert tag["name"].lower() not in {"iframe", "object", "embed", "frame", "frameset", "math"}, (page, tag[0][:200])
+            if tag["name"].lower() == "base":  # the 404 page's, to the site's own root
+                assert tag[0] == '<base href="/hostile/">', (page, tag[0])
+        for script in SCRIPT.finditer(text):
+            attributes = dict(attributes_of(script["attributes"]))
+            assert attributes.get("type") == "application/ld+json" or ("src" in attributes and not script["body"].strip()), (page, script[0][:200])
+        checked += 1
+    assert checked > 20
+    # What an editor writes shows no element of its own choosing but text, tables, links and images.
+    for page in (hostile_pages.site / "pages").rglob("index.html"):
+        main = page.read_text(encoding="utf-8").split("<main id=main>")[1].split("</main>")[0]
+        names = {tag["name"].lower() for tag in TAG.finditer(main)}
+        assert not names & {"svg", "style", "form", "button", "script", "meta", "base", "link", "input"}, (page, names)
+    # The raw HTML page keeps the harmless parts: the cell, without its handler.
+    assert "<td>cell</td>" in (hostile_pages.site / "pages/html/index.html").read_text(encoding="utf-8")
+
+
+def test_active_files_and_links_outside_the_content_folder_are_not_published(hostile_pages: HostilePages) -> None:
+    site = hostile_pages.site
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert not [p for p in published if p.startswith("pages/") and not p.endswith(".html")]
+    assert not any(p.endswith((".svg", ".htm", ".xhtml", ".js")) and not p.startswith("static/") for p in published)
+    assert not (site / "pages/linked").exists() and not (site / "pages/linked.png").exists()
+    assert not any("Secret page" in (site / p).read_text(encoding="utf-8", errors="replace") for p in published if p.endswith(".html"))
+    for name in ("chart.svg", "old.html", "old.htm", "feed.xml", "app.js", "page.xhtml"):
+        assert any(f"pages/{name}:1: warning: '{name}' is not published" in line for line in hostile_pages.problems), name
+    # No link is followed, inside the content folder or out of it.
+    assert any("pages/linked.png:1: warning: 'linked.png' is a symbolic link; not published" in line for line in hostile_pages.problems)
+    assert any("pages/linked.md:1: error: a symbolic link: links are not followed" in line for line in hostile_pages.problems)
+
+
+def test_redirects_stay_in_the_output_folder_and_lead_only_to_pages(hostile_pages: HostilePages) -> None:
+    root, site = hostile_pages.root, hostile_pages.site
+    assert sorted(p.name for p in root.iterdir()) == ["content", "outside", "site", "site.yml", "static", "templates"]
+    assert sorted(p.name for p in (root / "outside").iterdir()) == ["secret.md", "secret.png"]
+    assert redirect_target((site / "etc/passwd.html").read_text(encoding="utf-8")) == "../pages/p000/"
+    assert redirect_target((site / "old/index.html").read_text(encoding="utf-8")) == "../articles/0f1e2d3c4b5a69788796a5b4c3d2e1f0/"
+    assert not (site / "bad-target.html").exists() and not (site / "outside.html").exists()
+    assert any(re.search(r"site\.yml:9: error: redirect from 'bad-target\.html' to 'javascript:alert\(230\)', which is no page of the site", line) for line in hostile_pages.problems)
+    assert any(re.search(r"site\.yml:10: error: redirect from 'outside\.html' to '\.\./\.\./outside/', which is no page of the site", line) for line in hostile_pages.problems)
+    # A page at a path no old address can safely name gets its new page and a warning, no redirect.
+    assert any("päge.md:1: warning: no redirect from the old address" in line for line in hostile_pages.problems)
+    for path in site.rglob("*"):
+        relpath = path.relative_to(site).as_posix()
+        assert not path.is_symlink(), relpath
+        for part in relpath.split("/"):
+            assert part.split(".")[0].casefold() not in RESERVED, relpath
+            assert part.isascii() and part.isprintable() and not part.endswith((" ", ".")), relpath

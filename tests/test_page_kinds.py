@@ -12,14 +12,14 @@ from typing import get_args
 
 import pytest
 
+from foresite.build.processes import SERIAL
 from foresite.build.site_files import last_modified, sitemap_pages
-from foresite.build.stages import plan
+from foresite.build.stages import move_in, parse_sources, plan, read_sources
 from foresite.core.config import Settings, load_settings
 from foresite.pages import contexts
 from foresite.pages.contexts import PageContext
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
-from foresite.source.parse import decode, parse_article
 
 from .conftest import ROOT
 
@@ -33,15 +33,12 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="module")
 def pages(settings: Settings) -> list[Page]:
-    """Every page of the golden project."""
-    articles = []
-    for path in sorted((GOLDEN / "content").glob("*.md")):
-        text, _ = decode(path.read_bytes(), str(path))
-        assert text is not None
-        result = parse_article(text, str(path), path.stem, datetime.date(2026, 1, 1))
-        if result.article and not result.article.draft:
-            articles.append(result.article)
-    return plan(articles, settings)[1]
+    """Every page of the golden project, planned as a build plans them."""
+    content = GOLDEN / "content"
+    sources = read_sources(content, settings)
+    parsed = parse_sources(sources.articles, datetime.date(2026, 1, 1), settings.language, SERIAL)
+    moved, articles, _ = move_in(content, sources, parsed.articles, settings)
+    return plan(articles, settings, moved)[1]
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +98,11 @@ def test_only_articles_and_rows_have_search_documents_and_json_ld(pages: list[Pa
     assert "application/ld+json" not in renderer.render(tag).decode("utf-8")
 
 
-def test_the_sitemap_leaves_out_rows_files_and_the_404_page_and_dates_no_such_page(pages: list[Page]) -> None:
+def test_the_sitemap_leaves_out_rows_files_the_404_page_and_redirects_and_dates_no_such_page(pages: list[Page]) -> None:
+    unlisted = {"RowsFileContext", "NotFoundContext", "RedirectContext"}
     listed = {type(page.context).__name__ for page in sitemap_pages(pages)}
-    assert listed == {cls.__name__ for cls in get_args(PageContext)} - {"RowsFileContext", "NotFoundContext"}
-    for kind in ("RowsFileContext", "NotFoundContext"):
+    assert listed == {cls.__name__ for cls in get_args(PageContext)} - unlisted
+    for kind in unlisted:
         with pytest.raises(ValueError, match="has no place in a sitemap"):
             last_modified(kind_of(pages, kind), None)
 

@@ -134,9 +134,9 @@ def test_a_link_is_never_followed_out_of_the_content_folder(tmp_path: Path) -> N
     (content / "mem.md").symlink_to("/proc/self/mem")
     (content / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
     os.mkfifo(content / "sub" / "pipe.md")
-    sources, problems = read_sources(content)
-    assert [s.article_id for s in sources] == ["good"]
-    shown = {Path(p.path).name: p.message for p in problems}
+    sources = read_sources(content, Settings())
+    assert [s.article_id for s in sources.articles] == ["good"]
+    shown = {Path(p.path).name: p.message for p in sources.problems}
     link = "a symbolic link: links are not followed, so that no file outside the content folder is read; left out"
     assert shown == {
         "elsewhere": "a link to a folder: links are not followed, so nothing in it is built",
@@ -155,14 +155,14 @@ def test_a_file_that_vanishes_after_listing_costs_only_itself(tmp_path: Path, mo
     content.mkdir()
     (content / "good.md").write_text(article(), encoding="utf-8")
     (content / "gone.md").write_text(article("Gone"), encoding="utf-8")
-    listed = read.walk_content
+    listed = stages.list_content
 
-    def walk_then_delete(folder: Path) -> tuple[list[Path], list[Path]]:
-        found = listed(folder)
+    def list_then_delete(folder: Path, selection: read.Selection, max_bytes: int) -> read.ContentFiles:
+        found = listed(folder, selection, max_bytes)
         (content / "gone.md").unlink()
         return found
 
-    monkeypatch.setattr(read, "walk_content", walk_then_delete)
+    monkeypatch.setattr(stages, "list_content", list_then_delete)
     report = build_project(content, tmp_path / "site", search=False, workers=1)
     assert report.written and report.articles == 1
     assert [p.message for p in report.errors] == ["cannot read the file: No such file or directory"]

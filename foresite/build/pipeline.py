@@ -35,10 +35,12 @@ from foresite.build.processes import (
     return_free_memory,
 )
 from foresite.build.stages import (
+    Moved,
     Parsed,
     SearchDocs,
     SitePlan,
     build_today,
+    move_in,
     parse_sources,
     plan_site,
     read_sources,
@@ -154,10 +156,11 @@ def build(options: BuildOptions) -> BuildReport:
     project, settings, workers, clock = options.project, options.settings, Workers(options.workers), _Stopwatch()
     with claimed_output(project.output, project.content):
         with clock.stage("read"):
-            sources, unread = read_sources(project.content)
+            sources = read_sources(project.content, settings)
         with clock.stage("parse"), collection_paused():
-            parsed = parse_sources(sources, build_today(), settings.language, workers)
-            parsed.problems.extend(unread)
+            parsed = parse_sources(sources.articles, build_today(), settings.language, workers)
+            moved, articles, found = move_in(project.content, sources, parsed.articles, settings)
+            parsed = Parsed(articles, parsed.drafts, [*sources.problems, *parsed.problems, *found])
         # The files' bytes are parsed: gone before any worker is forked, since a
         # fork starts with its parent's resident memory.
         del sources
@@ -165,7 +168,9 @@ def build(options: BuildOptions) -> BuildReport:
         # Templates that cannot be read stop the build before it writes anything;
         # one that fails on a page stops it before the new site replaces the old.
         theme = project.theme
-        renderer = Renderer(theme, settings, asset_versions(theme))
+        renderer = Renderer(
+            theme, settings, asset_versions(theme), links=moved.links, holders=moved.holders, navigation=moved.navigation
+        )
         if template_problems := renderer.check_template_files():
             raise TemplateFailure(*template_problems)
         with _staged(project.output) as staging, Aside() as aside:
@@ -173,7 +178,7 @@ def build(options: BuildOptions) -> BuildReport:
             # index pages need no trends, and a core renders them meanwhile.
             early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
             with clock.stage("index"):
-                site = plan_site(parsed.articles, settings, workers, early.start if early else None)
+                site = plan_site(parsed.articles, settings, workers, early.start if early else None, moved)
             report = _Report.of(site, parsed, sorted([*parsed.problems, *site.problems], key=_problem_order), options.strict)
             if options.strict and report.problems:
                 return report.done(clock, None, written=False)
@@ -182,7 +187,7 @@ def build(options: BuildOptions) -> BuildReport:
             with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
                 with clock.stage("render"):
                     rest = [page for page in site.pages if not (early and early.has(page))]
-                    write_rest = partial(_write_the_rest, clock, theme, staging, site, settings)
+                    write_rest = partial(_write_the_rest, clock, theme, staging, site, settings, moved)
                     render_pages(rest, renderer, staging, workers, only_if_changed=False, docs=docs, alongside=write_rest)
                     aside.wait()
                 # Pagefind needs memory, the model no longer: let it go first.
@@ -239,9 +244,9 @@ def _documents(staging: Path, shards: Sequence[Shard] | None) -> Iterator[Search
         yield SearchDocs(folder, shard_doc_paths(shards))
 
 
-def _write_the_rest(clock: _Stopwatch, theme: Theme, staging: Path, site: SitePlan, settings: Settings) -> None:
+def _write_the_rest(clock: _Stopwatch, theme: Theme, staging: Path, site: SitePlan, settings: Settings, moved: Moved) -> None:
     with clock.stage("write"):
-        write_site_files(theme, staging, site.index, site.pages, settings)
+        write_site_files(theme, staging, site.index, site.pages, settings, moved)
 
 
 @dataclass(frozen=True)

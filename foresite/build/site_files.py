@@ -22,11 +22,13 @@ from foresite.pages.contexts import (
     ArticleContext,
     DataContext,
     EntryContext,
+    HandwrittenContext,
     HomeContext,
     InsightsContext,
     ListingContext,
     NotFoundContext,
     PageContext,
+    RedirectContext,
     RowsFileContext,
     SearchContext,
     TagContext,
@@ -71,22 +73,35 @@ def robots_txt(settings: Settings) -> bytes:
 
 
 def sitemap_pages(pages: Iterable[Page]) -> list[Page]:
-    """The pages a sitemap lists: every HTML page but the 404 page."""
+    """The pages a sitemap lists: every HTML page but the 404 page and the
+    redirects from old addresses."""
     return [page for page in pages if is_in_sitemap(page.context)]
 
 
 def is_in_sitemap(context: PageContext) -> bool:
     match context:
-        case RowsFileContext() | NotFoundContext():
+        case RowsFileContext() | NotFoundContext() | RedirectContext():
             return False
         case (
             HomeContext() | ArticleContext() | EntryContext() | ListingContext() | TagIndexContext() | TagContext()
             | TimelineContext() | DataContext() | SearchContext() | TrendsContext() | TrendContext()
-            | InsightsContext()
+            | InsightsContext() | HandwrittenContext()
         ):
             return True
         case _:
             assert_never(context)
+
+
+GENERATED_FOLDERS = ("static/", "data/", "pagefind/", "sitemaps/")
+"""Folders of the output that the build fills itself."""
+
+
+def is_generated_path(relpath: str) -> bool:
+    """Whether the build writes `relpath` itself (beside the pages), so that
+    no file from the content folder may take it."""
+    folded = relpath.casefold()
+    root_files = (".nojekyll", "cname", "robots.txt", SITEMAP, TOUCH_ICON, FAVICON_ICO, "feed.xml")
+    return folded in root_files or folded.startswith(GENERATED_FOLDERS)
 
 
 def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | None:
@@ -100,10 +115,10 @@ def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | N
             return _newest([*(a.date for a in context.articles), *(p.article.date for p in context.entries)])
         case (
             HomeContext() | TagIndexContext() | TimelineContext() | DataContext() | SearchContext()
-            | TrendsContext() | TrendContext() | InsightsContext()
+            | TrendsContext() | TrendContext() | InsightsContext() | HandwrittenContext()
         ):
             return newest
-        case RowsFileContext() | NotFoundContext():
+        case RowsFileContext() | NotFoundContext() | RedirectContext():
             raise ValueError(f"{page.source}: a {type(page.context).__name__} page has no place in a sitemap")
         case _:
             assert_never(page.context)

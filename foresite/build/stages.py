@@ -13,28 +13,40 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, Workers, collection_paused, heap_frozen
-from foresite.build.site_files import site_files
+from foresite.build.site_files import is_generated_path, site_files
 from foresite.core.config import Settings
-from foresite.core.errors import Problem
-from foresite.core.model import Article
-from foresite.core.urls import output_path
+from foresite.core.errors import Problem, warning
+from foresite.core.model import Article, HandwrittenPage
+from foresite.core.urls import SiteLinks, is_plain_path, output_path, page_url, site_links
 from foresite.foresight.related import RELATED_JOBS, combine_related, related_job
 from foresite.foresight.results import Foresight, build_tag_foresight, foresight_but_related
+from foresite.index.links import link_problems, resolve_closest
 from foresite.index.site_index import SiteIndex, build_index
 from foresite.output.write import copy_files, drop_collisions, write_file
 from foresite.pages.foresight_pages import foresight_pages
+from foresite.pages.handwritten import handwritten_pages, navigation, redirect_pages
 from foresite.pages.plan import Page, index_pages, leading_pages
 from foresite.render.renderer import Renderer
 from foresite.render.theme import Theme, static_files
 from foresite.search.pagefind import IndexedPage
-from foresite.source import read
+from foresite.source.handwritten import parse_page
 from foresite.source.parse import ParseResult, decode, parse_article
-from foresite.source.read import SourceFile, read_problem, read_source
+from foresite.source.read import (
+    ContentFiles,
+    Selection,
+    SourceFile,
+    content_relpath,
+    display_path,
+    list_content,
+    read_bounded,
+    read_problem,
+    read_source,
+)
 
 
 def build_today() -> datetime.date:
@@ -48,12 +60,34 @@ def build_today() -> datetime.date:
 # ------------------------------------------------------------ read and parse
 
 
-def read_sources(content: Path) -> tuple[list[SourceFile], list[Problem]]:
-    """Every source file's bytes, and a located problem for each link to a
-    folder and each file that cannot or must not be read."""
-    paths, linked = read.walk_content(content)
-    sources, problems = read.read_sources(paths)
-    return sources, [*map(read.linked_folder_problem, linked), *problems]
+@dataclass(frozen=True)
+class Sources:
+    """The content folder as read: its files sorted out, the articles' and
+    the hand-written pages' bytes, and a located problem for each file that
+    could not or must not be read (a file that vanishes after listing costs
+    only itself)."""
+
+    files: ContentFiles
+    articles: list[SourceFile]
+    pages: list[tuple[str, SourceFile]]
+    """(path in the content folder, file) of each hand-written page."""
+    problems: list[Problem]
+
+
+def read_sources(content: Path, settings: Settings) -> Sources:
+    files = list_content(content, Selection.of(settings), settings.max_file_mb * 1_000_000)
+    problems = list(files.problems)
+    articles = [source for path in files.articles if (source := _read(path, problems))]
+    pages = [(content_relpath(content, path), source) for path in files.pages if (source := _read(path, problems))]
+    return Sources(files, articles, pages, problems)
+
+
+def _read(path: Path, problems: list[Problem]) -> SourceFile | None:
+    try:
+        return read_source(path)
+    except OSError as exc:
+        problems.append(read_problem(path, exc))
+        return None
 
 
 def parse_source(source: SourceFile, today: datetime.date, site_language: str = "en") -> ParseResult:
@@ -94,6 +128,58 @@ def parse_sources(sources: Sequence[SourceFile], today: datetime.date, site_lang
     return parse_all(workers.map(partial(parse_source, today=today, site_language=site_language), sources))
 
 
+# ------------------------------------------------------------ move in
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a scan moved onto foresite brings beside its articles: hand-written
+    pages, files published as they are, and where links between its files
+    lead. Empty for a content folder of articles only."""
+
+    pages: tuple[HandwrittenPage, ...] = ()
+    published: tuple[tuple[str, Path], ...] = ()
+    """(path in the content folder and the output, file)."""
+    links: SiteLinks = field(default_factory=SiteLinks)
+    holders: Mapping[str, str] = field(default_factory=dict)
+    """Each article's path in the content folder, by id."""
+    navigation: tuple[tuple[str, str], ...] = ()
+    """(title, URL) of the pages the header links to."""
+
+
+def move_in(content: Path, sources: Sources, articles: Sequence[Article], settings: Settings) -> tuple[Moved, list[Article], list[Problem]]:
+    """Pages parsed, links between content files found, Closest links by
+    address made links by id; and every problem with them."""
+    problems: list[Problem] = []
+    pages = []
+    for relpath, source in sources.pages:
+        page, found = parse_page(source.data, source.path, relpath, settings.language)
+        problems.extend(found)
+        if page is not None:
+            pages.append(page)
+    published = []
+    for relpath, path in sources.files.published:
+        shown = display_path(path)
+        if not is_plain_path(relpath):
+            problems.append(warning(shown, 1, "not published: its path must be plain ASCII letters, digits and - _ . ( )"))
+        elif is_generated_path(relpath):
+            problems.append(warning(shown, 1, f"not published: the site writes '{relpath}' itself"))
+        else:
+            published.append((relpath, path))
+    holders = {p.stem: content_relpath(content, p) for p in sources.files.articles}
+    published_ids = {a.id for a in articles}
+    links = site_links(
+        {relpath: article_id for article_id, relpath in holders.items() if article_id in published_ids},
+        {page.relpath: page_url(page.relpath) for page in pages},
+        frozenset(relpath for relpath, _ in published), settings.base_url, settings.domain,
+    )
+    articles = resolve_closest(articles, links)
+    problems.extend(link_problems(articles, pages, holders, links))
+    nav, wrong = navigation(settings, list(handwritten_pages(pages)))
+    problems.extend(wrong)
+    return Moved(tuple(pages), tuple(published), links, holders, nav), articles, problems
+
+
 # ------------------------------------------------------------ index and plan
 
 
@@ -107,15 +193,29 @@ class SitePlan:
 
 def plan_site(
     articles: Sequence[Article], settings: Settings, workers: Workers = SERIAL,
-    early: Callable[[list[Page]], None] | None = None,
+    early: Callable[[list[Page]], None] | None = None, moved: Moved = Moved(),
 ) -> SitePlan:
     """Index, foresight and the page plan; pages that would collide on disk
     are left out. `early`, if given, is handed the index pages (listings,
     tags, …) as soon as they can be planned, before trends and related items
     are found, so that they can be rendered meanwhile; they are in the plan
-    all the same, and win any clash (they may be written already)."""
+    all the same, and win any clash (they may be written already).
+    Hand-written pages, then redirects from old addresses, come after every
+    generated page: a clash is theirs to lose."""
     with collection_paused():
-        return _plan_site(articles, settings, workers, early)
+        site = _plan_site(articles, settings, workers, early)
+        pages, problems = _with_moved(site.pages, site.index, moved, settings)
+        return replace(site, pages=pages, problems=[*site.problems, *problems])
+
+
+def _with_moved(pages: list[Page], index: SiteIndex, moved: Moved, settings: Settings) -> tuple[list[Page], list[Problem]]:
+    if not moved.pages and not settings.jekyll_urls and not settings.redirects:
+        return pages, []
+    pages, collisions = without_collisions([*pages, *handwritten_pages(moved.pages)])
+    files = [(moved.holders.get(a.id, f"{a.id}.md"), a) for a in index.articles]
+    redirects, problems = redirect_pages(files, pages, settings)
+    pages, clashes = without_collisions([*pages, *redirects])
+    return pages, [*collisions, *problems, *clashes]
 
 
 def _plan_site(
@@ -161,9 +261,9 @@ def without_collisions(pages: Iterable[Page]) -> tuple[list[Page], list[Problem]
     return drop_collisions((output_path(p.url), p.source, p) for p in pages)
 
 
-def plan(articles: Sequence[Article], settings: Settings) -> tuple[SiteIndex, list[Page], list[Problem]]:
+def plan(articles: Sequence[Article], settings: Settings, moved: Moved = Moved()) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan, for `check`."""
-    site = plan_site(articles, settings)
+    site = plan_site(articles, settings, moved=moved)
     return site.index, site.pages, site.problems
 
 
@@ -199,8 +299,14 @@ def render_pages(
         return sum(workers.map(render, pages, alongside=alongside))
 
 
-def write_site_files(theme: Theme, root: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings) -> None:
-    """The site's files beside its pages: static files, data, feeds, icons."""
+def write_site_files(
+    theme: Theme, root: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings, moved: Moved = Moved()
+) -> None:
+    """The site's files beside its pages: static files, data, feeds, icons,
+    and the content's own images and documents."""
+    for relpath, path in moved.published:
+        data, _ = read_bounded(path, settings.max_file_mb * 1_000_000)  # never through a link swapped in since
+        write_file(root, relpath, data, only_if_changed=False)
     copy_files(static_files(theme), root, "static/", only_if_changed=False)
     for relpath, data in site_files(index, pages, settings):
         write_file(root, relpath, data, only_if_changed=False)

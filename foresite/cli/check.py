@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from foresite.build.stages import parse_all, parse_path, plan
+from foresite.build.processes import SERIAL
+from foresite.build.stages import move_in, parse_sources, plan, read_sources
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, errors_in, warnings_in
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, Theme
-from foresite.source.read import linked_folder_problem, walk_content
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,17 @@ class CheckReport:
 
 
 def check_content(content: Path, settings: Settings, today: datetime.date, theme: Theme | None = None) -> CheckReport:
-    """Parse every file of `content`, index the published ones, plan their
-    pages and, given a theme, render each of its templates for one of them."""
-    paths, linked = walk_content(content)
-    parsed = parse_all([parse_path(path, today, settings.language) for path in paths])
-    articles, problems = parsed.articles, [*parsed.problems, *map(linked_folder_problem, linked)]
-    _index, pages, across = plan(articles, settings)
+    """Read and parse every file of `content` as a build would, index the
+    published articles, plan their pages, hand-written pages and redirects
+    and, given a theme, render each of its templates for one of them."""
+    sources = read_sources(content, settings)
+    parsed = parse_sources(sources.articles, today, settings.language, SERIAL)
+    moved, articles, found = move_in(content, sources, parsed.articles, settings)
+    _index, pages, across = plan(articles, settings, moved)
     templates = check_templates(theme, settings, pages) if theme is not None else []
-    ordered = sorted({*problems, *across, *templates}, key=lambda p: (p.path, p.line, p.message))
-    return CheckReport(files=len(paths), problems=tuple(ordered))
+    problems = {*sources.problems, *parsed.problems, *found, *across, *templates}
+    ordered = sorted(problems, key=lambda p: (p.path, p.line, p.message))
+    return CheckReport(files=len(sources.files.articles) + len(sources.files.pages), problems=tuple(ordered))
 
 
 def check_templates(theme: Theme, settings: Settings, pages: Sequence[Page]) -> list[Problem]:

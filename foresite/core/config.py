@@ -88,6 +88,18 @@ class InsightSettings:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """An old address (`redirects:` in site.yml) and the page it now is."""
+
+    old: str
+    """The old path, relative to the site's root: 'old/page.html'."""
+    target: str
+    """The site URL of the page it leads to, as written: 'articles/x/'."""
+    where: str
+    """'site.yml:line', for messages."""
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str = "foresite"
     description: str = "A horizon scan: signals of change, read from the news."
@@ -111,6 +123,30 @@ class Settings:
     insights: InsightSettings = InsightSettings()
     content: str = "content"
     """The folder of articles, relative to the project folder (--content replaces it)."""
+    pages: tuple[str, ...] = ("pages/**",)
+    """Glob patterns, relative to the content folder, of markdown files that
+    are hand-written pages rather than articles."""
+    exclude: tuple[str, ...] = ()
+    """Glob patterns of content files that are not read at all."""
+    navigation: tuple[str, ...] = ()
+    """Content paths of pages the header links to, in this order."""
+    jekyll_urls: bool = False
+    """Whether every article and page also answers, by a redirect page, at
+    the address GitHub Pages' default (Jekyll) build gave its file."""
+    redirects: tuple[Redirect, ...] = ()
+    """Other old addresses, each sent to a page of the site."""
+    max_file_mb: int = 10
+    """Files beside the articles and pages larger than this many megabytes
+    are not published."""
+    where: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """(key, 'site.yml:line') of the keys set, for messages about them that
+    only a later stage can find (a redirect to no page, say)."""
+
+    def location(self, key: str) -> tuple[str, int]:
+        """(path, line) where `key` was set; the file's first line if it was not."""
+        found = dict(self.where).get(key, f"{SETTINGS_FILE}:1")
+        path, _, line = found.rpartition(":")
+        return (path, int(line)) if line.isdigit() else (found, 1)
 
 
 _TYPES: dict[str, type] = {
@@ -129,7 +165,14 @@ _TYPES: dict[str, type] = {
     "related": dict,
     "insights": dict,
     "content": str,
+    "pages": list,
+    "exclude": list,
+    "navigation": list,
+    "jekyll_urls": bool,
+    "redirects": dict,
+    "max_file_mb": int,
 }
+_LISTS = ("pages", "exclude", "navigation")
 _SECTIONS: dict[str, type] = {
     "trends": TrendSettings,
     "momentum": MomentumSettings,
@@ -137,7 +180,10 @@ _SECTIONS: dict[str, type] = {
     "insights": InsightSettings,
 }
 _HOME_KEYS = tuple(f.name for f in dataclasses.fields(HomeSettings))
-_NAMES = {str: "text", int: "a whole number", dict: "a block of 'key: value' lines"}
+_NAMES = {
+    str: "text", int: "a whole number", dict: "a block of 'key: value' lines",
+    list: "a list of quoted paths such as [\"pages/**\"]", bool: "true or false",
+}
 _MAX_COUNT = 100_000
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -185,6 +231,10 @@ def _read_file(path: Path) -> tuple[dict[str, object], dict[str, str]]:
             _check_home(value, where, label)
         if name in _SECTIONS:
             _check_section(name, value, where, label)
+        if name in _LISTS:
+            value = _content_patterns(name, value, where[name])
+        if name == "redirects":
+            value = _redirects(value, where, label)
         values[name] = value
     return values, where
 
@@ -208,7 +258,9 @@ def _check(key: str, value: object, where: str) -> None:
     expected = _TYPES.get(key)
     if expected is None:
         raise SettingsError(f"{where}: unknown key '{key}'{suggest(key, tuple(_TYPES))}")
-    if not isinstance(value, expected) or isinstance(value, bool):
+    if expected is bool and not isinstance(value, bool):
+        raise SettingsError(f"{where}: '{key}' must be {_NAMES[bool]}, not {value!r}")
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         hint = f'; put it in quotes: {key}: "{value}"' if expected is str and not isinstance(value, (dict, list)) else ""
         raise SettingsError(f"{where}: '{key}' must be {_NAMES[expected]}, not {value!r}{hint}")
     if expected is int and isinstance(value, int) and not 1 <= value <= _MAX_COUNT:
@@ -240,6 +292,55 @@ def _check_section(name: str, value: dict[object, object], where: dict[str, str]
             raise SettingsError(f"{here}: '{key}' must be {what} from {low} to {high}, not {number!r}")
 
 
+def _content_patterns(key: str, value: object, where: str) -> tuple[str, ...]:
+    """A list of paths or glob patterns, each relative to the content folder."""
+    patterns = []
+    for item in value if isinstance(value, (list, tuple)) else [value]:
+        if not isinstance(item, str) or not item.strip():
+            raise SettingsError(f"{where}: each item of '{key}' must be a path in quotes, not {item!r}")
+        pattern = item.strip()
+        if not is_inside_path(pattern):
+            raise SettingsError(
+                f"{where}: '{key}' item '{pattern}' must be a path inside the content folder "
+                "(no leading '/', no '..', no '\\')"
+            )
+        patterns.append(pattern)
+    return tuple(patterns)
+
+
+def is_inside_path(path: str) -> bool:
+    """Whether `path`, relative, stays inside the folder it is relative to."""
+    parts = path.split("/")
+    return (
+        not path.startswith("/")
+        and "\\" not in path
+        and not any(ord(ch) < 0x20 or ch == ":" for ch in path)
+        and not any(part in ("..", ".") for part in parts)
+    )
+
+
+def _redirects(value: dict[object, object], where: dict[str, str], label: str) -> tuple[Redirect, ...]:
+    redirects = []
+    for old, target in value.items():
+        here = where.get(f"redirects.{old}", where.get("redirects", f"{label}:1"))
+        if not isinstance(old, str) or not isinstance(target, str) or not target.strip():
+            raise SettingsError(f"{here}: each redirect must be '\"old/path.html\": \"new/url/\"', not {old!r}: {target!r}")
+        path = old.strip().lstrip("/")
+        last = path.rsplit("/", 1)[-1]
+        if not path or not is_inside_path(path.rstrip("/")) or any(mark in path for mark in "?#\"'<> "):
+            raise SettingsError(
+                f"{here}: old address '{old}' must be a path on the site such as 'old/page.html' "
+                "(no '..', '?', '#', quotes or spaces)"
+            )
+        if "." in last and not last.endswith((".html", ".htm")):
+            raise SettingsError(
+                f"{here}: old address '{old}' must end in '.html', '/' or no extension: "
+                "GitHub Pages serves only those as web pages"
+            )
+        redirects.append(Redirect(path, target.strip(), here))
+    return tuple(redirects)
+
+
 def _settings(values: dict[str, object], where: dict[str, str]) -> Settings:
     text = {k: str(v).strip() for k, v in values.items() if _TYPES.get(k) is str}
     if "title" in text and not text["title"]:
@@ -261,7 +362,14 @@ def _settings(values: dict[str, object], where: dict[str, str]) -> Settings:
     home = HomeSettings(**_block(values, "home"))  # type: ignore[arg-type]
     sections = {name: kind(**_block(values, name)) for name, kind in _SECTIONS.items()}
     counts = {k: v for k, v in values.items() if _TYPES.get(k) is int}
-    return Settings(**{**text, **counts, "base_url": base_url, "domain": domain, "language": language, "home": home, **sections})
+    moving = {k: v for k, v in values.items() if k in (*_LISTS, "redirects", "jekyll_urls")}
+    for key in _LISTS:
+        if key in moving and where[key].startswith("--"):
+            moving[key] = _content_patterns(key, moving[key], where[key])
+    return Settings(**{
+        **text, **counts, **moving, "base_url": base_url, "domain": domain, "language": language, "home": home,
+        **sections, "where": tuple(sorted(where.items())),
+    })
 
 
 def _block(values: Mapping[str, object], name: str) -> dict[str, object]:

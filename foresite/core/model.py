@@ -209,6 +209,8 @@ class Article:
     layout: str
     """'older' or 'newer' section layout (FORMAT.md)."""
     draft: bool = False
+    summary_line: int = 0
+    """The line the Summary's text starts on, for messages about its links."""
 
     def entries_of(self, kind: Kind) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.kind is kind)
@@ -216,3 +218,23 @@ class Article:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class HandwrittenPage:
+    """A page an editor wrote (`pages:` in site.yml): markdown shown as it is,
+    never an article."""
+
+    relpath: str
+    """The file, relative to the content folder: 'analyses/topics/x/x.md'."""
+    path: str
+    """The file, as shown in messages."""
+    title: str
+    description: str
+    language: str
+    body: str
+    """Markdown; becomes HTML only in the render stage."""
+    body_line: int
+    """The line of the file the body starts on, for messages."""
+    plain: bool = False
+    """Whether the body is too costly for markdown and is shown as plain text."""

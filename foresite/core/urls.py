@@ -9,11 +9,15 @@ only used where a link must be absolute (canonical, feeds, sitemap).
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
-from urllib.parse import urlsplit
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
 
 from foresite.core.model import Article, Entry, Kind, Tag, TagKind
-from foresite.core.text import short_hash
+from foresite.core.text import article_slug, short_hash
 
 _HEX32 = frozenset("0123456789abcdef")
 
@@ -185,3 +189,168 @@ def safe_external_url(url: str) -> str | None:
     if parts.scheme.lower() != "mailto" and not parts.netloc:
         return None
     return candidate
+
+
+# ------------------------------------------------------ hand-written pages
+
+def page_url(relpath: str) -> str:
+    """A hand-written page's URL, from its path in the content folder:
+    'analyses/topics/x/x.md' → 'analyses/topics/x/x/', 'about/index.md' →
+    'about/'. Each folder's name is made a slug, as article ids are."""
+    parts = relpath.removesuffix(".md").split("/")
+    if parts[-1] == "index":
+        parts.pop()
+    return "".join(f"{article_slug(part)}/" for part in parts)
+
+
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()+,;=@ -]+(?:/[A-Za-z0-9._~!$&'()+,;=@ -]+)*$")
+
+
+_DEVICE_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))])
+
+
+def is_plain_path(path: str) -> bool:
+    """Whether `path` can be written as it is on any disk and served as it
+    is: printable ASCII names, no '..', no name ending in a space or dot,
+    no device name of Windows."""
+    return bool(_PLAIN_PATH.match(path)) and not any(
+        name.strip(" .") != name or name.split(".")[0].casefold() in _DEVICE_NAMES for name in path.split("/")
+    )
+
+
+def jekyll_path(relpath: str) -> str | None:
+    """The file GitHub Pages' default build made of a markdown file, which
+    answers both '/x/y' and '/x/y.html' (an index.md answers its folder);
+    None for a path no redirect page can safely be written at."""
+    path = relpath.removesuffix(".md") + ".html"
+    return path if is_plain_path(path) else None
+
+
+def redirect_path(old: str) -> str:
+    """The file an old address (`redirects:` in site.yml) is answered from on
+    GitHub Pages: 'old/' → 'old/index.html', 'old/page' → 'old/page.html'."""
+    if old.endswith("/"):
+        return old + "index.html"
+    return old if old.endswith((".html", ".htm")) else old + ".html"
+
+
+class Unknown(str):
+    """A link target that looks like one of the site's own, but is no article,
+    page or published file of it (a str: what the link said)."""
+
+
+_ATTRIBUTE_URL = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where links written in content lead. Content links to other content
+    by file ('../x.md', 'x.html', 'x'), by article id or by the old site's
+    absolute address; each such link becomes a relative link to the page or
+    file the site now has for it."""
+
+    by_file: Mapping[str, str] = field(default_factory=dict)
+    """Site URL of each article and page, by content path without '.md';
+    an index.md also by its folder."""
+    by_id: Mapping[str, str] = field(default_factory=dict)
+    """Site URL of each article, by id."""
+    published: frozenset[str] = frozenset()
+    """Content paths of files published as they are (images, documents)."""
+    homes: tuple[str, ...] = ()
+    """The site's own addresses ('https://scan.example.org/'), lower case."""
+    root: str = "/"
+    """The path the site is served under ('/repo/')."""
+    urls: frozenset[str] = frozenset()
+    """Every site URL above, for links written as the new address."""
+
+    def resolve(self, target: str, holder: str) -> str | Unknown | None:
+        """The site URL (with its #fragment) a link written in the content
+        file `holder` leads to; Unknown when it should be the site's own and
+        is not; None when it is not the site's business (another site, a
+        fragment, a mail address)."""
+        written = target.strip()
+        parts = urlsplit(written)
+        if parts.scheme or parts.netloc:
+            path = self._own_path(written)
+            if path is None:
+                return None
+        elif not parts.path:
+            return None
+        elif parts.path.startswith("/"):
+            path = parts.path.removeprefix(self.root) if parts.path.startswith(self.root) else parts.path[1:]
+        else:
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(holder), parts.path))
+            if parts.path.endswith("/"):
+                path += "/"
+        found = self._lookup(unquote(path))
+        if found is None and not parts.scheme and "/" not in parts.path:
+            # A bare id, as Closest sections write them, from any folder.
+            found = self.by_id.get(unquote(parts.path).removesuffix(".md").removesuffix(".html"))
+        if found is None:
+            return Unknown(written)
+        return found + (f"#{parts.fragment}" if parts.fragment else "")
+
+    def _own_path(self, url: str) -> str | None:
+        lowered = url.lower()
+        for home in self.homes:
+            if lowered.startswith(home):
+                return urlsplit(url[len(home):]).path
+            if lowered + "/" == home:
+                return ""
+        return None
+
+    def _lookup(self, path: str) -> str | None:
+        if path.startswith("../") or path == "..":
+            return None
+        if path in ("", ".", "./", "/"):
+            return ""
+        key = path.rstrip("/")
+        if key in self.published:
+            return key
+        if (path if path.endswith("/") else path + "/") in self.urls:
+            return path if path.endswith("/") else path + "/"
+        stem = key.removesuffix(".md").removesuffix(".html").removesuffix("/index")
+        return self.by_file.get(stem)
+
+    def rewrite(self, markup: str, holder: str, from_url: str) -> str:
+        """Sanitised HTML from `holder`'s markdown, with every link that
+        leads to the site's own pages or files made relative to `from_url`."""
+        if "href=" not in markup and "src=" not in markup:
+            return markup
+
+        def replace(match: re.Match[str]) -> str:
+            found = self.resolve(html.unescape(match[2]), holder)
+            if match[1] == "src" and (found is None or isinstance(found, Unknown)):
+                # Images come from the site alone (its Content-Security-Policy
+                # says so too): no request leaves it for content's sake.
+                return "data-left-out"
+            if found is None or isinstance(found, Unknown):
+                return match[0]
+            path, hash_mark, fragment = found.partition("#")
+            link = relative(from_url, path) + hash_mark + fragment
+            return f'{match[1]}="{html.escape(quote(link, safe="/#%.-_~:!$&()*+,;=@"), quote=True)}"'
+
+        return _ATTRIBUTE_URL.sub(replace, markup)
+
+
+def site_links(
+    articles: Mapping[str, str], pages: Mapping[str, str], published: frozenset[str], base_url: str, domain: str,
+) -> SiteLinks:
+    """The links of a site whose article files (content path → id), page
+    files (content path → site URL) and published files are given."""
+    by_file: dict[str, str] = {}
+    by_id: dict[str, str] = {}
+    for relpath, article_id in articles.items():
+        by_id[article_id] = by_file[relpath.removesuffix(".md")] = f"articles/{article_slug(article_id)}/"
+    for relpath, url in pages.items():
+        stem = relpath.removesuffix(".md")
+        by_file[stem] = url
+        if stem == "index" or stem.endswith("/index"):
+            by_file[stem.removesuffix("index").rstrip("/")] = url
+    homes = {base_url.lower()} if base_url else set()
+    if domain:
+        homes |= {f"https://{domain}/", f"http://{domain}/", f"https://www.{domain}/", f"http://www.{domain}/"}
+    return SiteLinks(
+        by_file=by_file, by_id=by_id, published=published, homes=tuple(sorted(homes)),
+        root=base_path(base_url), urls=frozenset(by_file.values()),
+    )

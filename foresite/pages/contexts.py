@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from foresite.core.model import Article, ClosestLink, Column, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, ClosestLink, Column, Entry, HandwrittenPage, Kind, Tag, TagKind
 from foresite.foresight.charts import BarChart, DotPlot, Heatmap
 from foresite.foresight.insights import Insights
 from foresite.foresight.related import RelatedArticle, RelatedRow
@@ -219,8 +219,27 @@ class InsightsContext:
     """How many trends the scan holds, for the link to /trends/."""
 
 
+@dataclass(frozen=True)
+class HandwrittenContext:
+    """A page an editor wrote (`pages:` in site.yml)."""
+
+    page: HandwrittenPage
+
+
+@dataclass(frozen=True)
+class RedirectContext:
+    """An old address, answered with a page that sends the reader on."""
+
+    target: str
+    """The site URL the reader is sent to."""
+    title: str
+    """The title of the page there."""
+
+
 PageContext: TypeAlias = (
     HomeContext
+    | HandwrittenContext
+    | RedirectContext
     | ArticleContext
     | EntryContext
     | RowsFileContext

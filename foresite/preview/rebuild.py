@@ -42,7 +42,7 @@ from foresite.build.processes import SERIAL, Workers, freeze_heap
 from foresite.build.site_files import site_files
 from foresite.build.stages import SearchDocs, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
 from foresite.core.config import Settings
-from foresite.core.errors import Problem
+from foresite.core.errors import Problem, SettingsError
 from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.output.write import MARKER, MARKER_TEXT, copy_files, remove_files, write_file
@@ -53,7 +53,7 @@ from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import static_files
 from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
 from foresite.source.parse import ParseResult
-from foresite.source.read import display_path, is_source, list_sources, stamp_of
+from foresite.source.read import Selection, display_path, is_source, list_sources, stamp_of
 
 Stamp = tuple[int, int]
 Setup = tuple[tuple[str, Stamp], ...]
@@ -332,12 +332,13 @@ class IncrementalBuilder:
         """Re-read and re-parse the files whose stamp changed, of `changed`
         if given, else of all; forget deleted ones."""
         content = self.project.content
+        selection = self._selection()
         if changed is None:
-            present = list_sources(content)
+            present = list_sources(content, selection)
             absent = self.state.files.keys() - {display_path(p) for p in present}
         else:
             present, absent = [], set()
-            for path in sorted(p for p in changed if is_source(content, p)):
+            for path in sorted(p for p in changed if is_source(content, p, selection)):
                 if path.is_file():
                     present.append(path)
                 else:
@@ -390,6 +391,14 @@ class IncrementalBuilder:
         if self.settings_file.is_file():
             stamps.append((self.settings_file.as_posix(), stamp_of(self.settings_file)))
         return tuple(stamps)
+
+    def _selection(self) -> Selection:
+        """Which files are articles: hand-written pages and excluded files are not
+        (the preview shows articles only; a full build shows pages too)."""
+        try:
+            return Selection.of(self.state.settings or self.load_settings())
+        except SettingsError:  # reported when the site is planned
+            return Selection()
 
     def _settings(self, setup: Setup) -> Settings:
         if self.state.settings is not None and setup == self.state.setup:

@@ -23,10 +23,12 @@ from foresite.pages.contexts import (
     ArticleContext,
     DataContext,
     EntryContext,
+    HandwrittenContext,
     HomeContext,
     InsightsContext,
     ListingContext,
     NotFoundContext,
+    RedirectContext,
     RowsFileContext,
     SearchContext,
     TagContext,
@@ -65,7 +67,7 @@ def _schema(page: Page, settings: Settings) -> dict[str, object] | None:
         case (
             HomeContext() | RowsFileContext() | ListingContext() | TagIndexContext() | TagContext()
             | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
-            | TrendContext() | InsightsContext()
+            | TrendContext() | InsightsContext() | HandwrittenContext() | RedirectContext()
         ):
             return None
         case _:

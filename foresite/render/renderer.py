@@ -23,11 +23,12 @@ from markupsafe import Markup, escape
 
 from foresite.core.config import Settings
 from foresite.core.errors import Problem
-from foresite.core.model import Article, Entry, Kind, Tag, TagKind
+from foresite.core.model import Article, Entry, HandwrittenPage, Kind, Tag, TagKind
 from foresite.core.text import is_markdown_affordable
 from foresite.core.urls import (
     DATA_URL,
     INSIGHTS_URL,
+    SiteLinks,
     absolute,
     base_path,
     entry_url,
@@ -43,11 +44,13 @@ from foresite.pages.contexts import (
     ArticleContext,
     DataContext,
     EntryContext,
+    HandwrittenContext,
     HomeContext,
     InsightsContext,
     ListingContext,
     NotFoundContext,
     PageContext,
+    RedirectContext,
     RowsFileContext,
     SearchContext,
     TagContext,
@@ -75,6 +78,15 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
+_PAGE_TAGS = _ALLOWED_TAGS | {"h1", "h2", "table", "thead", "tbody", "tr", "th", "td", "img", "dl", "dt", "dd"}
+"""A hand-written page may hold tables and images too; images come only
+from the site itself (the Content-Security-Policy says so to the browser)."""
+_PAGE_ATTRIBUTES = {
+    **_ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}, "th": {"align"}, "td": {"align"},
+}
+_PAGE_EXTENSIONS = ["tables", "fenced_code"]
+_PAGE_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
+
 # Pages run only the site's own scripts and show no image but their own;
 # styles, fonts and fetches fall under default-src. Only the search page
 # compiles WebAssembly (Pagefind). At 90,000 pages, each byte here is 90 KB.
@@ -85,6 +97,8 @@ SEARCH_PAGE_POLICY = (
 )
 
 SEARCH_DOCUMENT = "search_doc.html"
+PAGE_SEARCH_DOCUMENT = "search_doc_page.html"
+"""A hand-written page's search document: its title and text, kind 'Page'."""
 
 MACRO_TEMPLATES = ("_charts.html", "_macros.html", "_foresight.html")
 """Templates of macros, each loaded once and its macros made globals."""
@@ -122,6 +136,30 @@ def markdown_to_html(text: str) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)
+
+
+@functools.lru_cache(maxsize=256)
+def page_markdown_to_html(text: str, plain: bool = False) -> Markup:
+    """A hand-written page's markdown → sanitised HTML, as `markdown_to_html`
+    but with headings, tables and images; `plain` shows the text as written."""
+    if plain:
+        return plain_paragraphs(text)
+    try:
+        html = markdown_lib.markdown(
+            text, extensions=_PAGE_EXTENSIONS, extension_configs=_PAGE_EXTENSION_CONFIGS, output_format="html",
+        )
+    except RecursionError:
+        return plain_paragraphs(text)
+    clean = nh3.clean(
+        html,
+        tags=_PAGE_TAGS,
+        attributes=_PAGE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    # Wide tables scroll inside the page on a phone, as articles' do.
+    return Markup(clean.replace("<table>", "<div class=scroll><table>").replace("</table>", "</table></div>"))
 
 
 _BADGE = Markup('<b class=r{0}>{0}</b>')
@@ -187,9 +225,18 @@ class Renderer:
     once and are globals. An `{% import %}` in each page would cost Jinja a
     check of every global per import (34 µs, a tenth of a row page)."""
 
-    def __init__(self, templates: Theme | Path, settings: Settings, assets: Mapping[str, str]) -> None:
+    def __init__(
+        self, templates: Theme | Path, settings: Settings, assets: Mapping[str, str], *,
+        links: SiteLinks | None = None, holders: Mapping[str, str] | None = None,
+        navigation: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        """`links` and `holders` (each article's content path, by id) make
+        links between content files work; `navigation` is (title, URL) of
+        hand-written pages the header links to."""
         self.settings = settings
         self.theme = templates if isinstance(templates, Theme) else Theme((templates,), ())
+        self._links = links or SiteLinks()
+        self._holders = holders or {}
         self.env = _Environment(
             loader=template_loader(self.theme),
             autoescape=True,
@@ -212,13 +259,14 @@ class Renderer:
             relevancy=relevancy_badge,
             fields=FIELDS,
             base_path=base_path(settings.base_url),
-            nav=_navigation(),
+            nav=_navigation() + navigation,
             data_url=DATA_URL,
             site_feed=feed_url(),
             json_ld=lambda page: json_ld(page, settings),
+            page_markdown=self._page_markdown,
         )
         self.env.filters.update(
-            markdown=markdown_to_html,
+            markdown=self._markdown,
             date=format_date,
             month=month_name,
             external=safe_external_url,
@@ -230,8 +278,35 @@ class Renderer:
             self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         self._fragments: dict[tuple[object, ...], str] = {}
         self._again_lines: dict[tuple[str, str, str, datetime.date | None], str] = {}
-        self._from = self._scope = ""
-        """URL of the page being rendered, and its link scope (urls.link_scope)."""
+        self._from = self._scope = self._holder = ""
+        """URL of the page being rendered, its link scope (urls.link_scope)
+        and the content file whose markdown it shows."""
+
+    def _markdown(self, text: str) -> Markup:
+        """An article's markdown as HTML, its links to other content made
+        links to their pages from the page being rendered."""
+        html = markdown_to_html(text)
+        holder = self._holder
+        return Markup(self._links.rewrite(html, holder, self._from)) if holder else html
+
+    def _page_markdown(self, page: HandwrittenPage) -> Markup:
+        return Markup(self._links.rewrite(page_markdown_to_html(page.body, page.plain), page.relpath, self._from))
+
+    def _holder_of(self, context: PageContext) -> str:
+        """The content file whose markdown the page shows, for its relative links."""
+        match context:
+            case ArticleContext() | EntryContext():
+                return self._holders.get(context.article.id, "")
+            case HandwrittenContext():
+                return context.page.relpath
+            case (
+                HomeContext() | RowsFileContext() | ListingContext() | TagIndexContext() | TagContext()
+                | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
+                | TrendContext() | InsightsContext() | RedirectContext()
+            ):
+                return ""
+            case _:
+                assert_never(context)
 
     def _href(self, target: Article | Entry | Tag | str) -> str:
         """Link from the page being rendered to `target` (an object or a site URL)."""
@@ -309,7 +384,7 @@ class Renderer:
             case (
                 EntryContext() | ArticleContext() | TagContext() | ListingContext() | HomeContext()
                 | TagIndexContext() | TimelineContext() | DataContext() | SearchContext() | NotFoundContext()
-                | TrendsContext() | TrendContext() | InsightsContext()
+                | TrendsContext() | TrendContext() | InsightsContext() | HandwrittenContext() | RedirectContext()
             ):
                 return self._render(page.template, page)
             case _:
@@ -323,10 +398,12 @@ class Renderer:
                 return self._render(SEARCH_DOCUMENT, page, entry=None)
             case EntryContext() as context:
                 return self._render(SEARCH_DOCUMENT, page, entry=context.entry)
+            case HandwrittenContext():
+                return self._render(PAGE_SEARCH_DOCUMENT, page)
             case (
                 RowsFileContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
                 | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
-                | TrendContext() | InsightsContext()
+                | TrendContext() | InsightsContext() | RedirectContext()
             ):
                 raise ValueError(f"{page.source}: a {type(page.context).__name__} page has no search document")
             case _:
@@ -334,11 +411,12 @@ class Renderer:
 
     def _render(self, template: str, page: Page, **extra: object) -> bytes:
         self._from, self._scope = page.url, link_scope(page.url)
+        self._holder = self._holder_of(page.context)
         try:
             context = {"page": page, "ctx": page.context, "head": head_of(page.context), **extra}
             return self._located(lambda: self.env.get_template(template).render(context)).encode("utf-8")
         finally:
-            self._from = self._scope = ""
+            self._from = self._scope = self._holder = ""
 
     def _module_of(self, name: str) -> object:
         return self.env.get_template(name).module
@@ -405,6 +483,7 @@ def head_of(context: PageContext) -> Head:
         case (
             EntryContext() | TagContext() | ListingContext() | HomeContext() | TagIndexContext()
             | TimelineContext() | DataContext() | TrendsContext() | TrendContext() | InsightsContext()
+            | HandwrittenContext() | RedirectContext()
         ):
             return _PAGE_HEAD
         case RowsFileContext():

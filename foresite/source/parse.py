@@ -349,7 +349,14 @@ def _assemble(
         closest=closest,
         layout=layout,
         draft=bool(meta.get("draft", False)),
+        summary_line=_first_body_line(sections.get("Summary")),
     )
+
+
+def _first_body_line(section: _Section | None) -> int:
+    if section is None:
+        return 0
+    return next((line_no for line_no, text in section.body if text.strip()), section.line)
 
 
 def _date(
@@ -456,11 +463,23 @@ def _closest(section: _Section | None, article_id: str, report: _Report) -> tupl
         if not match:
             report.warn(line_no, f"Closest: expected '* [Title](id)', got {_quote(text.strip())}")
             continue
-        target = match["target"].strip().removesuffix(".md")
+        target = closest_target(match["target"])
         if target not in seen:
             seen.add(target)
             links.append(ClosestLink(match["title"].strip(), target, line_no))
     return tuple(links)
+
+
+def closest_target(written: str) -> str:
+    """The article id a Closest link names: '<id>', '<id>.md', '../<id>.md',
+    '/<id>' and '<id>.html' all name <id>. A full address stays as written:
+    whether it is the site's own is for the index to tell."""
+    target = written.strip()
+    if "://" in target:
+        return target
+    while target.startswith(("../", "./")):
+        target = target.split("/", 1)[1]
+    return target.lstrip("/").removesuffix(".md").removesuffix(".html")
 
 
 # ---------------------------------------------------------------- tables
