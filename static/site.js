@@ -8,7 +8,9 @@
 // 2. Citations. An article's or row's page carries its schema.org JSON-LD;
 //    "Cite this" is made from it, as plain text and BibTeX.
 // 3. Link previews: hovering or focusing a link to an article, a row, a tag
-//    or a trend shows its title and description in a small card.
+//    or a trend shows its title and description in a small card beside the
+//    link, on devices that hover only (on a phone it would cover the page),
+//    and not as a live region (a screen reader would read every link twice).
 //
 // What they fetch comes from this site only, and they show text and links
 // made here, never HTML from a file or a page.
@@ -255,6 +257,7 @@
 
   // 3. Link previews (see the top of this file).
   function linkPreviews() {
+    if (!window.matchMedia || !window.matchMedia("(hover: hover)").matches) return;
     var PREVIEWABLE = /\/(articles|signals|behaviors|issues|technologies|concerns|keywords|themes|categories|types|trends)\/[^/]+\/$/;
     var DELAY = 350;
     var cache = new Map();
@@ -291,11 +294,10 @@
       return cache.get(url);
     }
 
-    function show(info) {
+    function show(info, link) {
       if (!card) {
         card = el("aside", "preview-card");
-        card.setAttribute("role", "status");
-        card.setAttribute("aria-live", "polite");
+        card.setAttribute("aria-hidden", "true");
         document.body.appendChild(card);
       }
       card.textContent = "";
@@ -303,6 +305,18 @@
       card.appendChild(el("p", "preview-title", info.title));
       if (info.text) card.appendChild(el("p", "", info.text));
       card.hidden = false;
+      place(link);
+    }
+
+    // Below the link, or above it where the window ends: never over it.
+    function place(link) {
+      var box = link.getBoundingClientRect();
+      var width = document.documentElement.clientWidth;
+      card.style.left = window.scrollX + Math.max(8, Math.min(box.left, width - card.offsetWidth - 8)) + "px";
+      var below = box.bottom + 6;
+      var top = below + card.offsetHeight > window.innerHeight && box.top > card.offsetHeight + 6
+        ? box.top - card.offsetHeight - 6 : below;
+      card.style.top = window.scrollY + top + "px";
     }
 
     function hide() {
@@ -318,7 +332,7 @@
       clearTimeout(timer);
       current = url;
       timer = setTimeout(function () {
-        load(url).then(function (info) { if (info && current === url) show(info); });
+        load(url).then(function (info) { if (info && current === url) show(info, link); });
       }, DELAY);
     }
 
