@@ -49,7 +49,7 @@ from foresite.build.stages import (
     write_site_files,
 )
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, errors_in, warnings_in
+from foresite.core.errors import Problem, Reported, in_report_order
 from foresite.output.write import claimed_output, discard, new_staging, publish, sweep_stale
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
@@ -95,7 +95,7 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class BuildReport:
+class BuildReport(Reported):
     articles: int
     drafts: int
     pages: Counter[str]
@@ -109,20 +109,6 @@ class BuildReport:
     search: SearchStats | None
     written: bool
     strict: bool = False
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return errors_in(self.problems)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return warnings_in(self.problems)
-
-    @property
-    def exit_code(self) -> int:
-        if self.strict and self.problems:
-            return 1
-        return 1 if self.errors else 0
 
 
 @dataclass
@@ -179,7 +165,7 @@ def build(options: BuildOptions) -> BuildReport:
             early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
             with clock.stage("index"):
                 site = plan_site(parsed.articles, settings, workers, early.start if early else None, moved)
-            report = _Report.of(site, parsed, sorted([*parsed.problems, *site.problems], key=_problem_order), options.strict)
+            report = _Report.of(site, parsed, in_report_order([*parsed.problems, *site.problems]), options.strict)
             if options.strict and report.problems:
                 return report.done(clock, None, written=False)
             # Search documents are written with the pages, in memory where there is room.
@@ -260,9 +246,9 @@ class _Report:
     strict: bool
 
     @classmethod
-    def of(cls, site: SitePlan, parsed: Parsed, problems: list[Problem], strict: bool) -> _Report:
+    def of(cls, site: SitePlan, parsed: Parsed, problems: tuple[Problem, ...], strict: bool) -> _Report:
         counts = Counter(page.template.removesuffix(".html") for page in site.pages if page.is_html)
-        return cls(len(site.index.articles), len(parsed.drafts), counts, tuple(problems), strict)
+        return cls(len(site.index.articles), len(parsed.drafts), counts, problems, strict)
 
     def done(self, clock: _Stopwatch, stats: SearchStats | None, *, written: bool) -> BuildReport:
         return BuildReport(
@@ -276,9 +262,5 @@ class _Report:
             written=written,
             strict=self.strict,
         )
-
-
-def _problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.path, problem.line, problem.message)
 
 

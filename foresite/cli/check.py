@@ -17,29 +17,17 @@ from pathlib import Path
 from foresite.build.processes import SERIAL
 from foresite.build.stages import move_in, parse_sources, plan, read_sources
 from foresite.core.config import Settings
-from foresite.core.errors import Problem, errors_in, warnings_in
+from foresite.core.errors import Problem, Reported, in_report_order
 from foresite.pages.plan import Page
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, Theme
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Reported):
     files: int
     problems: tuple[Problem, ...]
     """Ordered by file, line and message."""
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return errors_in(self.problems)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return warnings_in(self.problems)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
 
     def summary(self) -> str:
         problem_files = len({p.path for p in self.problems})
@@ -59,8 +47,7 @@ def check_content(content: Path, settings: Settings, today: datetime.date, theme
     _index, pages, across = plan(articles, settings, moved)
     templates = check_templates(theme, settings, pages) if theme is not None else []
     problems = {*sources.problems, *parsed.problems, *found, *across, *templates}
-    ordered = sorted(problems, key=lambda p: (p.path, p.line, p.message))
-    return CheckReport(files=len(sources.files.articles) + len(sources.files.pages), problems=tuple(ordered))
+    return CheckReport(files=len(sources.files.articles) + len(sources.files.pages), problems=in_report_order(problems))
 
 
 def check_templates(theme: Theme, settings: Settings, pages: Sequence[Page]) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -61,9 +62,26 @@ def suggest(word: str, choices: tuple[str, ...]) -> str:
     return f"; did you mean '{lowered[match[0]]}'?" if match else ""
 
 
-def errors_in(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
-    return tuple(p for p in problems if p.is_error)
+def in_report_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """By file, line and message: the order a person reads them in."""
+    return tuple(sorted(problems, key=lambda p: (p.path, p.line, p.message)))
 
 
-def warnings_in(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
-    return tuple(p for p in problems if not p.is_error)
+class Reported:
+    """What a run that reports problems (a build, a check) answers: its errors,
+    its warnings, and its exit code. `strict` makes any problem fail it."""
+
+    problems: tuple[Problem, ...]
+    strict: bool = False
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors or (self.strict and self.problems) else 0
