@@ -10,7 +10,25 @@ from typing import Literal
 from foresite.core.text import fold
 
 
-class Kind(enum.Enum):
+class _Labelled:
+    """A kind named on pages: 'Signal', 'Signals' (from `value` and `plural`)."""
+
+    value: str
+
+    @property
+    def plural(self) -> str:
+        return self.value + "s"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def label_plural(self) -> str:
+        return self.plural.capitalize()
+
+
+class Kind(_Labelled, enum.Enum):
     """The kinds of table row an article holds, in the order pages show them."""
 
     SIGNAL = "signal"
@@ -28,16 +46,8 @@ class Kind(enum.Enum):
         """The `## ` heading that holds this kind's table."""
         return self.plural.capitalize()
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-    @property
-    def label_plural(self) -> str:
-        return self.plural.capitalize()
-
-
-class TagKind(enum.Enum):
+class TagKind(_Labelled, enum.Enum):
     KEYWORD = "keyword"
     THEME = "theme"
     CATEGORY = "category"
@@ -46,14 +56,6 @@ class TagKind(enum.Enum):
     @property
     def plural(self) -> str:
         return "categories" if self is TagKind.CATEGORY else self.value + "s"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-    @property
-    def label_plural(self) -> str:
-        return self.plural.capitalize()
 
 
 ColumnRole = Literal["name", "text", "relevancy", "dropped"]

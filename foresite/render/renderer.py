@@ -11,7 +11,7 @@ import datetime
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar, assert_never
@@ -123,43 +123,40 @@ def markdown_to_html(text: str) -> Markup:
     link but http(s), mailto and relative ones."""
     if not is_markdown_affordable(text):
         return plain_paragraphs(text)
-    try:
-        html = markdown_lib.markdown(text, extensions=[], output_format="html")
-    except RecursionError:  # deeply nested input; a broken file costs only itself
-        return plain_paragraphs(text)
-    clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return Markup(clean)
+    clean = _sanitised_markdown(text, _ALLOWED_TAGS, _ALLOWED_ATTRIBUTES)
+    return plain_paragraphs(text) if clean is None else Markup(clean)
 
 
 @functools.lru_cache(maxsize=256)
 def page_markdown_to_html(text: str, plain: bool = False) -> Markup:
     """A hand-written page's markdown → sanitised HTML, as `markdown_to_html`
     but with headings, tables and images; `plain` shows the text as written."""
-    if plain:
+    clean = None if plain else _sanitised_markdown(text, _PAGE_TAGS, _PAGE_ATTRIBUTES, _PAGE_EXTENSIONS, _PAGE_EXTENSION_CONFIGS)
+    if clean is None:
         return plain_paragraphs(text)
+    # Wide tables scroll inside the page on a phone, as articles' do.
+    return Markup(clean.replace("<table>", "<div class=scroll><table>").replace("</table>", "</table></div>"))
+
+
+def _sanitised_markdown(
+    text: str, tags: set[str], attributes: dict[str, set[str]],
+    extensions: Sequence[str] = (), configs: Mapping[str, Mapping[str, object]] | None = None,
+) -> str | None:
+    """The one markdown → HTML step, then nh3 keeping only `tags` and
+    `attributes` and links of safe schemes; None when the text is nested too
+    deeply for markdown (a broken file costs only itself)."""
     try:
-        html = markdown_lib.markdown(
-            text, extensions=_PAGE_EXTENSIONS, extension_configs=_PAGE_EXTENSION_CONFIGS, output_format="html",
-        )
+        html = markdown_lib.markdown(text, extensions=list(extensions), extension_configs=dict(configs or {}), output_format="html")
     except RecursionError:
-        return plain_paragraphs(text)
-    clean = nh3.clean(
+        return None
+    return nh3.clean(
         html,
-        tags=_PAGE_TAGS,
-        attributes=_PAGE_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    # Wide tables scroll inside the page on a phone, as articles' do.
-    return Markup(clean.replace("<table>", "<div class=scroll><table>").replace("</table>", "</table></div>"))
 
 
 _BADGE = Markup('<b class=r{0}>{0}</b>')
