@@ -123,7 +123,10 @@ def test_every_chart_is_valid_accessible_svg_without_styles(built_site: Path) ->
         for block in svg_blocks(page.read_text(encoding="utf-8")):
             svg = parse_svg(block)  # valid XML, or this raises
             found += 1
-            assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
+            # The heatmap holds links: a labelled group, not an image (axe: nested-interactive).
+            heat = "heatmap" in svg.get("class", "")
+            assert svg.tag == f"{SVG}svg" and svg.get("role") == ("group" if heat else "img")
+            assert not heat or svg.get("aria-label")
             assert svg[0].tag == f"{SVG}title" and svg[0].text.strip(), page
             for element in svg.iter():
                 assert "style" not in element.attrib and not element.tag.endswith("script"), (page, element.tag)
@@ -178,3 +181,75 @@ def test_new_pages_fit_phone_and_desktop(built_site: Path, browser, width: int, 
             page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '_')}-{width}.png"), full_page=True)
         assert problems == []
         context.close()
+
+
+# ---------------------------------------------------- issue 22: dates after the build's day, axes, empty rows
+
+LATE = article(7, "2029-09-11", "technology", ("ai",), (5,))
+"""A typo'd future date, as in the real scan (2029-09-11)."""
+
+
+def test_a_date_after_today_stretches_no_month_axis_and_is_counted_apart() -> None:
+    insights = build_insights(build_index([*FIXTURE, LATE]), InsightSettings(), datetime.date(2023, 12, 31))
+    assert [m for m, _ in insights.months] == ["2023-01", "2023-02", "2023-03"]
+    assert insights.future == 1
+    # Without a day to hold it to, the same article runs the axis to 2029.
+    assert build_insights(build_index([*FIXTURE, LATE]), InsightSettings()).months[-1] == ("2029-09", 1)
+
+
+def test_a_date_after_today_leads_no_latest_list_nor_the_momentum_quarters() -> None:
+    from foresite.build.stages import plan_site
+    from foresite.pages.contexts import HomeContext
+
+    today = datetime.date(2023, 12, 31)
+    site = plan_site([*FIXTURE, LATE], Settings(), today=today)
+    home = next(p for p in site.pages if p.url == "")
+    assert isinstance(home.context, HomeContext)
+    assert [a.id for a in home.context.latest][:1] == ["a006"] and "a007" not in [a.id for a in home.context.latest]
+    assert site.foresight.timeline.quarters == ((2023, 1),)
+    # The article itself is published all the same.
+    assert any(p.url.startswith("articles/a007") for p in site.pages)
+    unbounded = plan_site([*FIXTURE, LATE], Settings())
+    assert next(p for p in unbounded.pages if p.url == "").context.latest[0].id == "a007"  # type: ignore[union-attr]
+
+
+def test_themes_whose_articles_have_no_category_are_no_heatmap_row() -> None:
+    uncategorised = article(8, "2023-03-20", "", ("loneliness",), ())
+    insights = build_insights(build_index([*FIXTURE, uncategorised, dataclasses.replace(uncategorised, id="a009", slug="a009")]), InsightSettings())
+    assert "loneliness" not in [t.label for t, _ in insights.themes]
+    assert all(any(row) for row in insights.counts)
+
+
+@pytest.mark.parametrize(
+    ("months", "ticks"),
+    [
+        (["2022-06", "2022-07"], [(0, "2022-06")]),
+        ([f"{y}-{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)][5:], [(0, "2022-06"), (7, "2023"), (19, "2024")]),
+        ([f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)][10:], [(0, "2023-11"), (6, "2024-05"), (12, "2024-11")]),
+    ],
+)
+def test_month_axis_names_years_without_crowding(months: list[str], ticks: list[tuple[int, str]]) -> None:
+    from foresite.foresight.charts import month_ticks
+
+    assert list(month_ticks(months)) == ticks
+
+
+def test_month_chart_has_a_scale_and_year_labels() -> None:
+    from foresite.foresight.charts import month_ticks
+
+    months = [(f"{y}-{m:02d}", (y + m) % 3) for y in (2023, 2024) for m in range(1, 13)]
+    chart = bar_chart(months, bar_width=10, ticks=month_ticks([m for m, _ in months]), scale=True)
+    assert [text for _, text in chart.ticks] == ["2023", "2024"]
+    assert [value for _, value in chart.levels] == [0, 1, 2]
+    top_bar = next(b for b in chart.bars if b.value == 2)
+    assert {v: y for y, v in chart.levels}[2] == top_bar.y
+    assert bar_chart(months).levels == ()
+
+
+def test_heatmap_leaves_room_for_its_labels_and_no_more() -> None:
+    short = heatmap(["r"], ["c1", "c2"], [[1, 0]], row_chars=5, column_chars=4)
+    long = heatmap(["r"], ["c1", "c2"], [[1, 0]], row_chars=23, column_chars=18)
+    assert short.left < long.left and short.top < long.top and short.width < long.width
+    # The last column's turned label (18 characters at 7 px, 55 degrees up) ends inside the chart.
+    assert long.columns[-1][0] + 4 + 18 * 7 * 0.58 <= long.width + 1
+    assert long.row_chars == 23 and long.column_chars == 18

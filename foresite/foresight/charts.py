@@ -176,7 +176,7 @@ def heatmap(
     that no band stays blank and no label is cut."""
     left = round(row_chars * HEATMAP_CHAR) + 10
     top = round(column_chars * HEATMAP_CHAR * SIN_COLUMN) + 12
-    right = max(4, round(column_chars * HEATMAP_CHAR * COS_COLUMN) - cell // 2)
+    right = max(4, round(column_chars * HEATMAP_CHAR * COS_COLUMN) - cell // 2 + 6)  # labels start 4 past the centre
     largest = max((n for row in counts for n in row), default=0) or 1
     cells = tuple(
         Cell(
