@@ -110,7 +110,7 @@ def test_article_and_row_pages_carry_json_ld(built_site: Path) -> None:
     html = article.read_text(encoding="utf-8")
     data = json_ld_of(html)
     assert data["@context"] == "https://schema.org" and data["@type"] == "Article"
-    title = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    title = re.search(r"<h1(?: lang=\"[a-z-]+\")?>(.*?)</h1>", html).group(1)
     assert data["headline"] == title.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
     assert data["identifier"] == article.parent.name and data["publisher"]["name"] == Settings().title
     row = next(iter(sorted((built_site / "signals").glob("*/index.html"))))
