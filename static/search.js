@@ -115,20 +115,31 @@ async function loadSearch(bundle) {
   // wherever the site is served from.
   const baseUrl = new URL("../", bundle).pathname;
   const instances = await Promise.all(
-    [...languages].map(async ([language, paths]) => ({ language, pagefind: await languageInstance(language, paths, baseUrl) })),
+    [...languages].map(async ([language, paths], n) => ({
+      language,
+      pagefind: await languageInstance(language, paths, baseUrl, hostOf(n, [...languages.values()])),
+    })),
   );
   return new Search(instances, new URL("../", bundle));
 }
 
 // One Pagefind instance per language, with that language's WebAssembly: its
 // stemmer must be the one the bundles were indexed with, and a merged bundle
-// is searched with its host's. Each is imported from its own bundle, so that
-// each gets its own module, worker and WebAssembly memory (two languages'
-// modules in one worker overwrite each other).
-async function languageInstance(language, paths, baseUrl) {
+// is searched with its host's. pagefind.js holds one WebAssembly memory on
+// the main thread and one in its worker, and two languages in either
+// overwrite each other. So one import serves two languages: the first
+// searches in the worker, the second on the main thread. Only a third
+// language imports pagefind.js again, from its own bundle (a new module).
+function hostOf(n, bundles) {
+  return n < 2 ? { module: bundles[0][0], worker: n === 0 } : { module: bundles[n][0], worker: true };
+}
+
+async function languageInstance(language, paths, baseUrl, host) {
   const [first, ...others] = paths;
-  const pagefind = await import(`${first}pagefind.js`);
-  const instance = pagefind.createInstance({ basePath: first, baseUrl, excerptLength: 24, ranking: RANKING });
+  const pagefind = await import(`${host.module}pagefind.js`);
+  const instance = pagefind.createInstance({
+    basePath: first, baseUrl, excerptLength: 24, ranking: RANKING, noWorker: !host.worker,
+  });
   await instance.init();
   await Promise.all(others.map((path) => instance.mergeIndex(path, { language, baseUrl, ranking: RANKING })));
   return instance;
@@ -201,7 +212,7 @@ class Search {
       for (const result of one.results) result.language = this.instances[n].language;
     });
     return {
-      results: found.flatMap((one) => one.results).sort((a, b) => b.score - a.score),
+      results: once(found.flatMap((one) => one.results).sort((a, b) => b.score - a.score)),
       unfilteredResultCount: found.reduce((sum, one) => sum + one.unfilteredResultCount, 0),
       filters,
     };
@@ -214,6 +225,19 @@ function pagefindFilters(filters, except = null) {
     if (key !== except && values.length) out[key] = { any: values };
   }
   return out;
+}
+
+// Each page once, where it first comes. A row seen again in other articles
+// has one page holding every relevancy and date it was given, so a walk by
+// relevancy or date meets it in more than one bucket.
+function once(results) {
+  const seen = new Set();
+  return results.filter((result) => {
+    const key = `${result.language || ""} ${result.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // Results in best-match order, or walked bucket by bucket for a sort.
@@ -239,6 +263,7 @@ function ordering(index, term, filters, sortKey, found) {
         const bucket = buckets[next++];
         const part = await index.search(term, { filters: { all: [filters, bucket] } });
         loaded.push(...part.results);
+        loaded.splice(0, loaded.length, ...once(loaded));
       }
       return loaded.slice(0, n);
     },
@@ -257,6 +282,8 @@ class SearchRun {
     this.expanded = new Set();
     this.lastCounts = null;
     this.lastState = null;
+    this.urls = new Set();
+    this.more = null;
   }
 
   async run(state) {
@@ -289,7 +316,8 @@ class SearchRun {
     const items = await Promise.all(first.map((result) => index.data(result)));
     if (stale()) return;
     this.lastState = state;
-    this.ui.results.replaceChildren(...items.map(resultItem));
+    this.urls = new Set();
+    this.ui.results.replaceChildren(...this.unseen(items).map(resultItem));
     this.shown = items.length;
     this.ui.more.hidden = this.shown >= this.order.total;
     this.ui.status.textContent = statusText(state, found, this.order.total);
@@ -343,18 +371,33 @@ class SearchRun {
     return counts;
   }
 
-  async showMore() {
+  // One at a time: a second press while the first is loading would take
+  // the same results again and show them twice.
+  showMore() {
+    this.more ||= this.loadMore().finally(() => {
+      this.more = null;
+    });
+    return this.more;
+  }
+
+  async loadMore() {
     const generation = this.generation;
     const index = await this.index;
     const next = await this.order.take(this.shown + PAGE_SIZE);
-    const items = await Promise.all(next.slice(this.shown).map((result) => index.data(result)));
+    const taken = next.slice(this.shown);
+    const items = await Promise.all(taken.map((result) => index.data(result)));
     if (generation !== this.generation || !items.length) return;
-    const added = items.map(resultItem);
+    const added = this.unseen(items).map(resultItem);
     this.ui.results.append(...added);
-    this.shown += items.length;
+    this.shown += taken.length;
     this.ui.more.hidden = this.shown >= this.order.total;
     // Keyboard users continue from the first new result, not from the button.
-    added[0].querySelector("a").focus();
+    if (added.length) added[0].querySelector("a").focus();
+  }
+
+  // Each page shown once per query, whatever brought it twice.
+  unseen(items) {
+    return items.filter((item) => !this.urls.has(item.url) && this.urls.add(item.url));
   }
 
   toggleFacet(key) {
@@ -422,8 +465,9 @@ function facetGroup(key, label, counts, chosen, expanded) {
     Object.assign(box, { type: "checkbox", name: key, value, id, checked: chosen.has(value) });
     const text = el("label", null, value);
     text.htmlFor = id;
-    const count = el("span", "n", String(counts[value] || 0));
-    count.append(el("span", "visually-hidden", " results"));
+    // "5 (12)": the value, then its count in brackets, so that the two never read alike.
+    const count = el("span", "n", `(${counts[value] || 0}`);
+    count.append(el("span", "visually-hidden", " results"), ")");
     text.append(" ", count);
     item.append(box, text);
     list.append(item);

@@ -146,7 +146,7 @@ def test_a_column_added_to_the_table_shows_everywhere(tmp_path: Path) -> None:
     assert re.search(r"<dt>Driving force<dd>Cheap power\n<dt>Scale<dd>Regional grids\n<dt>Relevancy<dd>4 of 5\n", page)
     article_page = (site / "articles" / "tidal-kites" / "index.html").read_text(encoding="utf-8")
     assert "<th scope=col>Driving force</th><th scope=col>Scale</th><th scope=col>Relevancy</th>" in article_page
-    assert "<td data-label=\"Driving force\">Cheap power<td data-label=\"Scale\">Regional grids<td" in article_page
+    assert '<td data-label="Driving force">Cheap power<td data-label="Scale">Regional grids<td data-label="Relevancy">' in article_page
     assert "<th scope=col>Scale</th>" not in article_page.split('id="behaviors"')[1]  # no behavior fills it
 
     elsewhere = tmp_path / "elsewhere"

@@ -327,3 +327,18 @@ def test_split_row_keeps_escaped_bars() -> None:
 def test_language_is_detected(title: str, summary: str, language: str) -> None:
     text = f"# __{title}__, (from page [20231111](https://x.example/p/1).)\n\n## Summary\n\n{summary}"
     assert parse(text).article.language == language
+
+
+def test_a_row_in_another_language_than_its_article_is_marked_with_its_own() -> None:
+    text = (
+        "# __Les fermes d'algues changent d'échelle__, (from page [20240612](https://x.example/p/20240612).)\n\n"
+        "## Summary\n\nLes fermes d'algues en mer se multiplient le long des côtes, portées par la demande.\n\n"
+        "## Signals\n\n| name | description | relevancy |\n|---|---|---|\n"
+        "| Algae as Food | Seaweed enters the dishes of the coast and is a staple of the region | 5 |\n"
+        "| Algues au menu | Les algues entrent dans les plats de la côte | 4 |\n"
+        "| Kelp | Tidal | 3 |\n"
+    )
+    result = parse(text)
+    assert result.article.language == "fr"
+    # English words get their own language; French ones and rows too short to tell keep the article's.
+    assert [e.language for e in result.article.entries] == ["en", "", ""]

@@ -144,7 +144,8 @@ def build(options: BuildOptions) -> BuildReport:
         with clock.stage("read"):
             sources = read_sources(project.content, settings)
         with clock.stage("parse"), collection_paused():
-            parsed = parse_sources(sources.articles, build_today(), settings.language, workers)
+            today = build_today()
+            parsed = parse_sources(sources.articles, today, settings.language, workers)
             moved, articles, found = move_in(project.content, sources, parsed.articles, settings)
             parsed = Parsed(articles, parsed.drafts, [*sources.problems, *parsed.problems, *found])
         # The files' bytes are parsed: gone before any worker is forked, since a
@@ -164,7 +165,7 @@ def build(options: BuildOptions) -> BuildReport:
             # index pages need no trends, and a core renders them meanwhile.
             early = _EarlyPages(aside, renderer, staging) if _renders_early(workers, parsed) else None
             with clock.stage("index"):
-                site = plan_site(parsed.articles, settings, workers, early.start if early else None, moved)
+                site = plan_site(parsed.articles, settings, workers, early.start if early else None, moved, today)
             report = _Report.of(site, parsed, in_report_order([*parsed.problems, *site.problems]), options.strict)
             if options.strict and report.problems:
                 return report.done(clock, None, written=False)

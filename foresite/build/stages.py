@@ -193,7 +193,7 @@ class SitePlan:
 
 def plan_site(
     articles: Sequence[Article], settings: Settings, workers: Workers = SERIAL,
-    early: Callable[[list[Page]], None] | None = None, moved: Moved = Moved(),
+    early: Callable[[list[Page]], None] | None = None, moved: Moved = Moved(), today: datetime.date = datetime.date.max,
 ) -> SitePlan:
     """Index, foresight and the page plan; pages that would collide on disk
     are left out. `early`, if given, is handed the index pages (listings,
@@ -201,9 +201,11 @@ def plan_site(
     are found, so that they can be rendered meanwhile; they are in the plan
     all the same, and win any clash (they may be written already).
     Hand-written pages, then redirects from old addresses, come after every
-    generated page: a clash is theirs to lose."""
+    generated page: a clash is theirs to lose. An article dated after `today`
+    (the build's, build_today) leads no list of the latest and stretches no
+    time axis; the default counts no date as in the future."""
     with collection_paused():
-        site = _plan_site(articles, settings, workers, early)
+        site = _plan_site(articles, settings, workers, early, today)
         pages, problems = _with_moved(site.pages, site.index, moved, settings)
         return replace(site, pages=pages, problems=[*site.problems, *problems])
 
@@ -219,17 +221,18 @@ def _with_moved(pages: list[Page], index: SiteIndex, moved: Moved, settings: Set
 
 
 def _plan_site(
-    articles: Sequence[Article], settings: Settings, workers: Workers, early: Callable[[list[Page]], None] | None
+    articles: Sequence[Article], settings: Settings, workers: Workers, early: Callable[[list[Page]], None] | None,
+    today: datetime.date,
 ) -> SitePlan:
     index = build_index(articles)
-    tags = build_tag_foresight(index, settings)
+    tags = build_tag_foresight(index, settings, today)
     handed: list[Page] = []
     problems = list(index.problems)
     if early is not None:
         handed, collisions = without_collisions(index_pages(index, settings, tags.of_tag))
         problems.extend(collisions)
         early(handed)
-    known = foresight_but_related(index, settings, tags)
+    known = foresight_but_related(index, settings, tags, today)
     later: list[Page] = []
 
     def plan_later() -> None:
@@ -245,7 +248,7 @@ def _plan_site(
     job = partial(related_job, index=index, trends=known.trends, settings=settings.related)
     found = spread.map(job, jobs, min_items=2, alongside=plan_later)
     foresight = replace(known, related=combine_related(index, found))
-    leading = list(leading_pages(index, settings, foresight))
+    leading = list(leading_pages(index, settings, foresight, today))
     pages, collisions = _in_plan_order(leading, handed, later)
     return SitePlan(index, foresight, pages, [*problems, *collisions])
 
@@ -261,9 +264,11 @@ def without_collisions(pages: Iterable[Page]) -> tuple[list[Page], list[Problem]
     return drop_collisions((output_path(p.url), p.source, p) for p in pages)
 
 
-def plan(articles: Sequence[Article], settings: Settings, moved: Moved = Moved()) -> tuple[SiteIndex, list[Page], list[Problem]]:
+def plan(
+    articles: Sequence[Article], settings: Settings, moved: Moved = Moved(), today: datetime.date = datetime.date.max
+) -> tuple[SiteIndex, list[Page], list[Problem]]:
     """Index and page plan, for `check`."""
-    site = plan_site(articles, settings, moved=moved)
+    site = plan_site(articles, settings, moved=moved, today=today)
     return site.index, site.pages, site.problems
 
 

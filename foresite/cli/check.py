@@ -44,7 +44,7 @@ def check_content(content: Path, settings: Settings, today: datetime.date, theme
     sources = read_sources(content, settings)
     parsed = parse_sources(sources.articles, today, settings.language, SERIAL)
     moved, articles, found = move_in(content, sources, parsed.articles, settings)
-    _index, pages, across = plan(articles, settings, moved)
+    _index, pages, across = plan(articles, settings, moved, today)
     templates = check_templates(theme, settings, pages) if theme is not None else []
     problems = {*sources.problems, *parsed.problems, *found, *across, *templates}
     return CheckReport(files=len(sources.files.articles) + len(sources.files.pages), problems=in_report_order(problems))

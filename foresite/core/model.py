@@ -140,6 +140,9 @@ class Entry:
     row seen again. Folded once, where the row is made (on the parse
     workers): folding on every look-up overflowed any cache at 10,000
     articles, and 222,000 rows."""
+    language: str = ""
+    """The row's own language where its words are in another than its
+    article's (an English row of a French article); '' where they are not."""
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -79,10 +79,17 @@ class BarChart:
     """(x, text) of the labels under the bars; every bar's when few, else some."""
     top: int
     summary: str
+    levels: tuple[tuple[float, int], ...] = ()
+    """(y, value) of the scale's lines at the left, for charts of many bars
+    (which carry no number over each bar); none for the others."""
 
 
-def bar_chart(values: Sequence[tuple[str, int]], *, height: int = 120, bar_width: int = 24, max_ticks: int = 12) -> BarChart:
-    """Vertical bars of (label, value), in the given order."""
+def bar_chart(
+    values: Sequence[tuple[str, int]], *, height: int = 120, bar_width: int = 24, max_ticks: int = 12,
+    ticks: Sequence[tuple[int, str]] | None = None, scale: bool = False,
+) -> BarChart:
+    """Vertical bars of (label, value), in the given order; `ticks`, as (bar's
+    position, text), replace the default labels; `scale` draws value lines."""
     top = max((v for _, v in values), default=0) or 1
     gap = max(2, bar_width // 5)
     plot = height - 20  # room for the labels underneath
@@ -99,10 +106,26 @@ def bar_chart(values: Sequence[tuple[str, int]], *, height: int = 120, bar_width
         for i, (label, value) in enumerate(values)
     )
     every = max(1, -(-len(bars) // max_ticks))
-    ticks = tuple((_n(b.x + bar_width / 2), b.label) for i, b in enumerate(bars) if i % every == 0)
+    if ticks is None:
+        ticks = [(i, b.label) for i, b in enumerate(bars) if i % every == 0]
+    placed = tuple((_n(bars[i].x + bar_width / 2), text) for i, text in ticks if 0 <= i < len(bars))
     width = max(1, len(bars) * (bar_width + gap) - gap) + 2 * side
     summary = "; ".join(f"{label}: {value}" for label, value in values)
-    return BarChart(width, height, bars, ticks, top, summary)
+    steps = sorted({top, (top + 1) // 2, 0}) if scale else []
+    levels = tuple((_n(plot - value / top * (plot - 14)), value) for value in steps)
+    return BarChart(width, height, bars, placed, top, summary, levels)
+
+
+def month_ticks(months: Sequence[str], *, apart: int = 6) -> tuple[tuple[int, str], ...]:
+    """Labels under a chart of months ('YYYY-MM', consecutive): the year under
+    each January, and the first month written out when the first January is
+    at least `apart` bars away. A span with fewer than two Januaries gets every
+    `apart`-th month instead, so labels never crowd."""
+    januaries = [(i, m[:4]) for i, m in enumerate(months) if m.endswith("-01")]
+    if len(januaries) < 2:
+        return tuple((i, m) for i, m in enumerate(months) if i % apart == 0)
+    first = [(0, months[0])] if januaries[0][0] >= apart else []
+    return (*first, *januaries)
 
 
 @dataclass(frozen=True)
@@ -130,10 +153,30 @@ class Heatmap:
     """(y of the label's baseline, the row's item) in order."""
     columns: tuple[tuple[float, object], ...]
     """(x of the label's centre, the column's item)."""
+    row_chars: int = 23
+    """Characters a row label is cut to (with an ellipsis)."""
+    column_chars: int = 18
 
 
-def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[Sequence[int]], *, cell: int = 26, left: int = 150, top: int = 100) -> Heatmap:
-    """A grid of `counts[row][column]`, shaded by count."""
+HEATMAP_ROW_CHARS, HEATMAP_COLUMN_CHARS = 23, 18
+"""The longest row and column labels, in characters; longer ones are cut."""
+HEATMAP_CHAR = 7.0
+"""Width of an average character of the heatmap's 12 px labels, generously."""
+SIN_COLUMN, COS_COLUMN = 0.82, 0.58
+"""The column labels are turned 55 degrees up from the baseline."""
+
+
+def heatmap(
+    rows: Sequence[object], columns: Sequence[object], counts: Sequence[Sequence[int]], *,
+    cell: int = 28, row_chars: int = HEATMAP_ROW_CHARS, column_chars: int = HEATMAP_COLUMN_CHARS,
+) -> Heatmap:
+    """A grid of `counts[row][column]`, shaded by count, with room for row
+    labels of `row_chars` characters at the left and turned column labels of
+    `column_chars` above (and reaching right of the last column): no more, so
+    that no band stays blank and no label is cut."""
+    left = round(row_chars * HEATMAP_CHAR) + 10
+    top = round(column_chars * HEATMAP_CHAR * SIN_COLUMN) + 12
+    right = max(4, round(column_chars * HEATMAP_CHAR * COS_COLUMN) - cell // 2 + 6)  # labels start 4 past the centre
     largest = max((n for row in counts for n in row), default=0) or 1
     cells = tuple(
         Cell(
@@ -148,7 +191,7 @@ def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[
         for c, n in enumerate(row)
     )
     return Heatmap(
-        width=left + len(columns) * cell + 4,
+        width=left + len(columns) * cell + right,
         height=top + len(rows) * cell + 4,
         cell=cell,
         left=left,
@@ -156,6 +199,8 @@ def heatmap(rows: Sequence[object], columns: Sequence[object], counts: Sequence[
         cells=cells,
         rows=tuple((top + r * cell + cell * 0.65, item) for r, item in enumerate(rows)),
         columns=tuple((left + c * cell + cell / 2, item) for c, item in enumerate(columns)),
+        row_chars=row_chars,
+        column_chars=column_chars,
     )
 
 

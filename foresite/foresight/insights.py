@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from foresite.core.config import InsightSettings
@@ -44,17 +45,23 @@ class Insights:
     relevancy: tuple[tuple[Kind, tuple[int, ...], int], ...]
     """Per kind: rows at relevancy 1–5, and rows without one."""
     months: tuple[tuple[str, int], ...]
-    """('YYYY-MM', articles) for every month from the first scan to the last."""
+    """('YYYY-MM', articles) for every month from the first scan to the last
+    one not after the build's day."""
     undated: int
+    future: int = 0
+    """Articles dated after the build's day: not in `months`, whose axis they
+    would stretch to a year nobody has scanned yet."""
 
     @property
     def relevancy_totals(self) -> tuple[int, ...]:
         return tuple(sum(counts[i] for _, counts, _ in self.relevancy) for i in range(len(RELEVANCY_LEVELS)))
 
 
-def build_insights(index: SiteIndex, settings: InsightSettings) -> Insights:
+def build_insights(index: SiteIndex, settings: InsightSettings, today: datetime.date = datetime.date.max) -> Insights:
     categories = _by_size(index, TagKind.CATEGORY, None)
-    themes = _by_size(index, TagKind.THEME, settings.heatmap_themes)
+    # A theme none of whose articles has a category would be an empty row.
+    categorised = {t for a in index.articles if index.tags_of[a.id].categories for t in index.tags_of[a.id].themes}
+    themes = _by_size(index, TagKind.THEME, settings.heatmap_themes, categorised)
     counts = _cells(index, themes, categories)
     total = len(index.articles)
     expected = [[t * c / total if total else 0.0 for _, c in categories] for _, t in themes]
@@ -77,13 +84,17 @@ def build_insights(index: SiteIndex, settings: InsightSettings) -> Insights:
             for r, c in ranked[: settings.blind_spots]
         ),
         relevancy=_relevancy(index),
-        months=_months(index),
+        months=_months(index, today),
         undated=sum(1 for a in index.articles if a.date is None),
+        future=sum(1 for a in index.articles if a.date and a.date > today),
     )
 
 
-def _by_size(index: SiteIndex, kind: TagKind, limit: int | None) -> tuple[tuple[Tag, int], ...]:
-    sized = sorted(((t, len(index.tag_articles[t])) for t in index.tags[kind]), key=lambda p: (-p[1], p[0].key))
+def _by_size(
+    index: SiteIndex, kind: TagKind, limit: int | None, among: Collection[Tag] | None = None
+) -> tuple[tuple[Tag, int], ...]:
+    tags = index.tags[kind] if among is None else [t for t in index.tags[kind] if t in among]
+    sized = sorted(((t, len(index.tag_articles[t])) for t in tags), key=lambda p: (-p[1], p[0].key))
     return tuple(sized[:limit] if limit is not None else sized)
 
 
@@ -109,8 +120,8 @@ def _relevancy(index: SiteIndex) -> tuple[tuple[Kind, tuple[int, ...], int], ...
     return tuple(result)
 
 
-def _months(index: SiteIndex) -> tuple[tuple[str, int], ...]:
-    dates = [a.date for a in index.articles if a.date]
+def _months(index: SiteIndex, today: datetime.date) -> tuple[tuple[str, int], ...]:
+    dates = [a.date for a in index.articles if a.date and a.date <= today]
     if not dates:
         return ()
     seen = Counter((d.year, d.month) for d in dates)

@@ -78,8 +78,10 @@ class Momentum:
         return round(self.recent_rate - self.earlier_rate, 2)
 
 
-def build_timeline(articles: Iterable[Article], settings: MomentumSettings) -> Timeline:
-    totals = Counter(quarter_of(a.date) for a in articles if a.date)
+def build_timeline(articles: Iterable[Article], settings: MomentumSettings, today: datetime.date = datetime.date.max) -> Timeline:
+    """The quarters of articles dated up to `today`: a later date is a typo
+    or a plan, and must not become the scan's latest quarter."""
+    totals = Counter(quarter_of(a.date) for a in articles if a.date and a.date <= today)
     quarters = tuple(sorted(totals))
     return Timeline(quarters, tuple(totals[q] for q in quarters), settings.window, tuple(map(quarter_label, quarters)))
 

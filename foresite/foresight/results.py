@@ -31,6 +31,8 @@ class Foresight:
     """Keywords and themes only."""
     related: Related
     insights: Insights
+    today: datetime.date = datetime.date.max
+    """The build's day: later dates lead no list and stretch no time axis."""
 
     def trend_of(self, article_id: str, entry: Entry) -> TrendLink | None:
         trend = self.trends.of_row.get((article_id, entry.kind, entry.slug))
@@ -86,12 +88,16 @@ class TagForesight:
         return tag_trajectory(self.momenta, self.timeline, tag)
 
 
-def build_tag_foresight(index: SiteIndex, settings: Settings) -> TagForesight:
-    timeline = build_timeline(index.articles, settings.momentum)
+def build_tag_foresight(index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max) -> TagForesight:
+    """Articles dated after `today` are left out of the quarters (they would
+    stretch the timeline and shift what counts as recent)."""
+    timeline = build_timeline(index.articles, settings.momentum, today)
     return TagForesight(timeline, tag_momentum(index.tag_articles, timeline, settings.momentum))
 
 
-def foresight_but_related(index: SiteIndex, settings: Settings, tags: TagForesight) -> Foresight:
+def foresight_but_related(
+    index: SiteIndex, settings: Settings, tags: TagForesight, today: datetime.date = datetime.date.max
+) -> Foresight:
     """Everything computed across articles but related items, which take
     longest and which no page but an article's or a row's shows."""
     timeline = tags.timeline
@@ -106,15 +112,16 @@ def foresight_but_related(index: SiteIndex, settings: Settings, tags: TagForesig
         trend_trajectories=trend_trajectories,
         tag_momentum=tags.momenta,
         related=Related({}, {}),
-        insights=build_insights(index, settings.insights),
+        insights=build_insights(index, settings.insights, today),
+        today=today,
     )
 
 
-def build_foresight(index: SiteIndex, settings: Settings) -> Foresight:
+def build_foresight(index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max) -> Foresight:
     """Everything computed across articles, one part after another (the
     build schedules the same parts side by side: build.pipeline). This
     makes about a million small objects: callers pause the cyclic collector."""
-    known = foresight_but_related(index, settings, build_tag_foresight(index, settings))
+    known = foresight_but_related(index, settings, build_tag_foresight(index, settings, today), today)
     return replace(known, related=build_related(index, known.trends, settings.related))
 
 

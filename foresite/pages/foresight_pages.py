@@ -13,7 +13,14 @@ from collections.abc import Iterator
 
 from foresite.core.config import Settings
 from foresite.core.urls import INSIGHTS_URL, paged, trends_url
-from foresite.foresight.charts import bar_chart, heatmap, relevancy_dots
+from foresite.foresight.charts import (
+    HEATMAP_COLUMN_CHARS,
+    HEATMAP_ROW_CHARS,
+    bar_chart,
+    heatmap,
+    month_ticks,
+    relevancy_dots,
+)
 from foresite.foresight.insights import RELEVANCY_LEVELS
 from foresite.foresight.momentum import FADING, NEW, RISING
 from foresite.foresight.results import Foresight
@@ -71,7 +78,7 @@ def trends_pages(settings: Settings, foresight: Foresight) -> Iterator[Page]:
 
 def trend_page(trend: Trend, settings: Settings, foresight: Foresight) -> Page:
     rated = [(e.placed.article.date, e.placed.entry.relevancy) for e in trend.evidence if e.placed.entry.relevancy]
-    dated = [(d, r) for d, r in rated if d]
+    dated = [(d, r) for d, r in rated if d and d <= foresight.today]
     values = [r for _, r in rated]
     spread = RelevancySpread(min(values), max(values), round(sum(values) / len(values), 1), len(values)) if values else None
     context = TrendContext(
@@ -105,11 +112,17 @@ def insights_page(index: SiteIndex, settings: Settings, foresight: Foresight) ->
     insights = foresight.insights
     context = InsightsContext(
         insights=insights,
-        heatmap=heatmap([t for t, _ in insights.themes], [c for c, _ in insights.categories], insights.counts),
+        heatmap=heatmap(
+            [t for t, _ in insights.themes], [c for c, _ in insights.categories], insights.counts,
+            row_chars=min(HEATMAP_ROW_CHARS, max((len(t.label) for t, _ in insights.themes), default=1)),
+            column_chars=min(HEATMAP_COLUMN_CHARS, max((len(c.label) for c, _ in insights.categories), default=1)),
+        ),
         relevancy=bar_chart(
             [(str(level), n) for level, n in zip(RELEVANCY_LEVELS, insights.relevancy_totals)], bar_width=40
         ),
-        months=bar_chart(list(insights.months), bar_width=10),
+        months=bar_chart(
+            list(insights.months), height=140, bar_width=10, ticks=month_ticks([m for m, _ in insights.months]), scale=True
+        ),
         trends=len(foresight.trends.trends),
     )
     return Page(

@@ -8,11 +8,13 @@ pages an edit touched.
 
 from __future__ import annotations
 
+import datetime
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from foresite.core.config import Settings
@@ -92,11 +94,13 @@ FIELDS = tuple(c for c in ROW_COLUMNS if c.role in ("text", "relevancy"))
 """The columns a row's page and its article's table show beside its name."""
 
 
-def leading_pages(index: SiteIndex, settings: Settings, foresight: Foresight | None = None) -> Iterator[Page]:
+def leading_pages(
+    index: SiteIndex, settings: Settings, foresight: Foresight | None = None, today: datetime.date = datetime.date.max
+) -> Iterator[Page]:
     """The home page, then each article's page and its rows' pages; without
     `foresight`, pages show no related items or momentum. The site's pages
     are these, `index_pages`, then pages_trends.foresight_pages."""
-    yield home_page(index, settings)
+    yield home_page(index, settings, today)
     for article in index.articles:
         yield from article_pages(article, index, foresight)
 
@@ -118,7 +122,9 @@ def index_pages(index: SiteIndex, settings: Settings, of_tag: TagTrajectories | 
     yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, NotFoundContext(), "404 page")
 
 
-def home_page(index: SiteIndex, settings: Settings) -> Page:
+def home_page(index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max) -> Page:
+    """Its latest scans are those dated up to `today`: an article dated later
+    (a typo, warned about) would otherwise head the list for years."""
     counts = Counts(
         articles=len(index.articles),
         kinds=tuple((kind, len(index.entries[kind])) for kind in Kind),
@@ -130,7 +136,7 @@ def home_page(index: SiteIndex, settings: Settings) -> Page:
     )
     context = HomeContext(
         counts=counts,
-        latest=index.articles[: settings.home.latest],
+        latest=tuple(islice((a for a in index.articles if not (a.date and a.date > today)), settings.home.latest)),
         top_signals=index.entries[Kind.SIGNAL][: settings.home.top_signals],
         themes=tuple(themes[: settings.home.themes]),
     )

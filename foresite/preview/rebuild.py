@@ -191,7 +191,7 @@ class IncrementalBuilder:
                     return self._unchanged(reparsed, problems, start)
             # Outside the lock: planning takes seconds, and a save meanwhile
             # must still be shown at once (then this plan is made again).
-            site = plan_site(snapshot.articles, snapshot.settings)
+            site = plan_site(snapshot.articles, snapshot.settings, today=build_today())
             extra = list(site_files(site.index, site.pages, snapshot.settings))
             with self._lock:
                 if snapshot.generation == self.state.generation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -329,6 +329,7 @@ def _assemble(
     closest = _closest(sections.get("Closest"), article_id, report)
     line_of_header = 1
     language = str(meta.get("language") or detect_language(f"{title}. {summary}"))
+    entries = tuple(_in_own_language(entry, language) for entry in entries)
     layout = "older" if "Closest" in sections or "Other" not in sections else "newer"
     return Article(
         id=article_id,
@@ -574,6 +575,13 @@ def _entry(
         extra=tuple(extra),
         line=line_no,
     )
+
+
+def _in_own_language(entry: Entry, article_language: str) -> Entry:
+    """The row, marked with its language where its own words say another than
+    its article's; a row too short to tell keeps its article's."""
+    found = detect_language(" ".join((entry.name, *entry.cells)), default=article_language)
+    return entry if found == article_language else replace(entry, language=found)
 
 
 def _text_cells(values: dict[str, str]) -> tuple[str, ...]:
