@@ -7,23 +7,30 @@ imitate a real article's (in upper case, or alike in their first digits).
 The build must never raise; each generated file either has its page or is
 named in a located error; every real article is published whole: its page
 and a page for each of its rows. Derandomized (the same examples in every
-run, in CI too) and bounded in examples, so it runs in well under a minute.
+run, in CI too) and bounded in examples and time, so it runs in well under
+a minute. It can fail: the same property, run against parses broken on
+purpose (one that overflows on far dates as issue 21 found, one that trips
+on a bidi control, one that loses rows), finds each of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from foresite.build import stages
 from foresite.core.text import article_slug
 from foresite.core.urls import article_token, long_token
-from foresite.source.parse import parse_article
+from foresite.source.parse import ParseResult, parse_article
 from tests.hostile.make_hostile import yaml_quote
 
 from .conftest import SHARED, build_project
@@ -103,12 +110,28 @@ def row_page_exists(site: Path, plural: str, slug: str, article_id: str) -> bool
     return any((site / plural / f"{slug}-{token}" / "index.html").is_file() for token in (article_token(article_id), long_token(article_id)))
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(files=st.lists(st.tuples(IDS, generated_file()), min_size=2, max_size=6, unique_by=lambda file: file[0]).map(dict))
+FILES = st.lists(st.tuples(IDS, generated_file()), min_size=2, max_size=6, unique_by=lambda file: file[0]).map(dict)
+
+BOUNDS = settings(
+    max_examples=12, deadline=datetime.timedelta(seconds=120), derandomize=True, database=None,
+    suppress_health_check=list(HealthCheck),
+)
+"""The same examples in every run, CI's too, a dozen of them, each given
+two minutes of wall time (a build of eight files takes one or two seconds;
+a quadratic one, as issue 21 found, took minutes)."""
+
+
+@BOUNDS
+@given(files=FILES)
 def test_a_build_of_generated_and_real_articles_never_raises(
     files: dict[str, bytes], real_articles: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    root = tmp_path_factory.mktemp("fuzz")
+    build_keeps_its_promise(files, real_articles, tmp_path_factory.mktemp("fuzz"))
+
+
+def build_keeps_its_promise(files: dict[str, bytes], real_articles: dict[str, bytes], root: Path) -> None:
+    """The property: the build never raises; each generated file has its page
+    or a located error; each real article is published whole."""
     content = root / "content"
     content.mkdir()
     for article_id, data in {**real_articles, **files}.items():
@@ -131,3 +154,54 @@ def test_a_build_of_generated_and_real_articles_never_raises(
         for entry in real.entries:
             assert row_page_exists(root / "site", entry.kind.plural, entry.slug, article_id), (article_id, entry.slug)
     shutil.rmtree(root)
+
+
+# ---------------------------------------------------------------- the fuzz can fail
+
+
+def overflows_on_far_dates(text: str, *args: Any, **kwargs: Any) -> ParseResult:
+    """The parse as it was before issue 21: a year-9999 date overflowed."""
+    if re.search(r"(?<![0-9])9999-?[01][0-9]-?[0-3][0-9]", text):
+        raise OverflowError("date value out of range")
+    return parse_article(text, *args, **kwargs)
+
+
+def fails_on_bidi_controls(text: str, *args: Any, **kwargs: Any) -> ParseResult:
+    """A parse that trips over a right-to-left override anywhere in a file."""
+    if "\u202e" in text:
+        raise ValueError("unexpected bidi control")
+    return parse_article(text, *args, **kwargs)
+
+
+def drops_each_tables_last_row(text: str, *args: Any, **kwargs: Any) -> ParseResult:
+    """A parse that loses a row of every table: no real article is whole."""
+    result = parse_article(text, *args, **kwargs)
+    if result.article is None or not result.article.entries:
+        return result
+    last = {entry.kind: entry for entry in result.article.entries}
+    kept = tuple(e for e in result.article.entries if e is not last[e.kind])
+    return dataclasses.replace(result, article=dataclasses.replace(result.article, entries=kept))
+
+
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+@pytest.mark.parametrize(("broken_parse", "found"), [
+    (overflows_on_far_dates, "OverflowError('date value out of range')"),
+    (fails_on_bidi_controls, "ValueError('unexpected bidi control')"),
+    (drops_each_tables_last_row, "AssertionError"),
+])
+def test_the_fuzz_finds_a_parse_that_breaks_the_promise(
+    broken_parse: Callable[..., ParseResult], found: str, real_articles: dict[str, bytes],
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stages, "parse_article", broken_parse)
+
+    # The same examples and bounds as the fuzz above, without shrinking: finding the failure is the point.
+    @settings(BOUNDS, phases=[Phase.explicit, Phase.generate])
+    @given(files=FILES)
+    def the_fuzz(files: dict[str, bytes]) -> None:
+        build_keeps_its_promise(files, real_articles, tmp_path_factory.mktemp("fuzz"))
+
+    # Whatever the broken parse raises, or an assertion of the property: checked below.
+    with pytest.raises(Exception) as failure:
+        the_fuzz()
+    assert found in repr(failure.value)

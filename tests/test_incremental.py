@@ -520,3 +520,40 @@ def test_a_save_shows_the_files_the_watcher_names(project: Path, tmp_path: Path)
     assert report.written == 1  # the article page; its rows' pages show no summary
     # Files the watcher names that are not content are left to the whole rebuild.
     assert builder.show_saved([project / "site.yml.orig", project / "content" / ".hidden.md"]).reparsed == ()  # type: ignore[union-attr]
+
+
+def test_rows_of_ids_alike_in_their_first_digits_get_a_full_builds_addresses(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    content = project / "content"
+    a, b = sorted(content.glob("*.md"))[:2]
+    # A file whose id starts like a's, holding a row of a's first signal's name: in a full
+    # build both articles' rows take their whole ids as tokens, and neither has the other's.
+    twin = content / f"{a.stem[:8]}{'0' * 24}.md"
+    twin.write_text(edited(a, "# __", "# __Twin: "), encoding="utf-8")
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+    row = build_index(published(content)).by_id[a.stem].entries[0]
+    assert row.token == a.stem
+
+    # Each twin saved in turn: its own pages at once, at a full build's addresses.
+    for saved in (twin, a):
+        save(saved, edited(saved, "## Summary\n", "## Summary\n\nSaved. "))
+        assert builder.show_saved([saved]) is not None
+        assert_saved_pages_exact(builder, [saved])
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+    # A third file alike in its first digits, added; then the twin deleted: b is untouched.
+    third = content / f"{a.stem[:8]}{'f' * 24}.md"
+    save(third, edited(b, "# __", "# __Third: "))
+    assert builder.show_saved([third]) is not None
+    assert_saved_pages_exact(builder, [third])
+    twin.unlink()
+    save(a, edited(a, "Saved. ", "Saved again. "))
+    builder.show_saved([twin, a])
+    assert_saved_pages_exact(builder, [a])
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+    twin_rows = {entry_url(e) for e in build_index(published(content)).by_id[a.stem].entries}
+    assert all(a.stem in url for url in twin_rows)

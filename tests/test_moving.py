@@ -152,6 +152,33 @@ def test_links_become_relative_to_the_page_that_shows_them() -> None:
     )
 
 
+@pytest.mark.parametrize(("cell", "shown"), [
+    ("as [river sensors](aaa) do", 'as <a href="../../articles/aaa/">river sensors</a> do'),
+    ("[a](bbb.md) and [b](https://me.github.io/scan/aaa.html#s)",
+     '<a href="../../articles/bbb/">a</a> and <a href="../../articles/aaa/#s">b</a>'),
+    ("[topic](analyses/x/x.md)", '<a href="../../analyses/x/x/">topic</a>'),
+    # A cell is text: whatever is not a link to the site shows as written, escaped.
+    ("[gone](ccc) & [out](https://other.example.org/) 5 < 6", "[gone](ccc) &amp; [out](https://other.example.org/) 5 &lt; 6"),
+    ("![chart](analyses/x/chart.png)", "![chart](analyses/x/chart.png)"),
+    ("[x](javascript:alert(1)) [y](JaVaScRiPt:aaa) [z](data:text/html,aaa)",
+     "[x](javascript:alert(1)) [y](JaVaScRiPt:aaa) [z](data:text/html,aaa)"),
+    ('[<img src=x onerror="alert(1)">](aaa)', '<a href="../../articles/aaa/">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;</a>'),
+    ('[q](<aaa#" onmouseover="x>)', '<a href="../../articles/aaa/#%22%20onmouseover=%22x">q</a>'),
+    ("no link at all", "no link at all"),
+])
+def test_a_cells_links_to_the_site_become_links_and_nothing_else_does(cell: str, shown: str) -> None:
+    assert LINKS.link_cell(cell, "bbb.md", "signals/x-bbb/") == shown
+
+
+def test_a_link_never_starts_with_what_reads_as_a_scheme() -> None:
+    assert LINKS.rewrite('<a href="javascript:x.png">f</a>', "analyses/x/x.md", "analyses/x/x/") == '<a href="javascript:x.png">f</a>'
+    links = site_links({}, {"about/index.md": "about/"}, frozenset({"about/javascript:alert(1).png"}), "", "")
+    assert links.rewrite('<a href="./javascript:alert(1).png">f</a>', "about/index.md", "about/") == (
+        '<a href="./javascript:alert(1).png">f</a>'
+    )
+    assert links.link_cell("[f](<about/javascript:alert(1).png>)", "a.md", "about/") == '<a href="./javascript:alert(1).png">f</a>'
+
+
 @pytest.mark.parametrize(("text", "title", "body_start"), [
     ("# Heat pumps\n\nText.", "Heat pumps", "Text."),
     ("---\ntitle: About\n---\n# Heading kept\n\nText.", "About", "# Heading kept"),
@@ -235,6 +262,39 @@ def test_every_link_by_id_address_or_path_reaches_its_page(old_scan: tuple[Path,
     assert 'href="../../analyses/topics/heat-pumps/heat-pumps/"' in summary
     # A Closest link by the old site's full address is a link by id.
     assert '<li><a href="../e5f6a7b8c9d04e1f2a3b4c5d6e7f8091/">Wave power runs a desalination pilot</a>' in summary
+
+
+def test_links_by_id_in_table_cells_reach_their_articles(old_scan: tuple[Path, BuildReport]) -> None:
+    site, _ = old_scan
+    article = (site / "articles/3f2a9c0e5b7d41e8a6c2f0b9d8e7a615/index.html").read_text(encoding="utf-8")
+    assert ('<td data-label="Description">Residents vote on the building&#39;s heating, as '
+            '<a href="../7c4e1b2a9d8f40c3b5e6a7f8091d2c3e/">river neighbourhoods</a> do.') in article
+    # By the old site's full address, from a Concerns table.
+    assert '<a href="../b8d9e0f1a2b34c5d6e7f8091a2b3c4d5/">repair cafés</a> fix them.' in article
+    row = (site / "signals/resident-energy-committees-3f2a9c0e/index.html").read_text(encoding="utf-8")
+    assert '<dd>Residents vote on the building&#39;s heating, as <a href="../../articles/7c4e1b2a9d8f40c3b5e6a7f8091d2c3e/">river neighbourhoods</a> do.' in row
+    rows = json.loads((site / "articles/3f2a9c0e5b7d41e8a6c2f0b9d8e7a615/rows.json").read_text(encoding="utf-8"))
+    assert "](" not in json.dumps(rows), "the rows file holds names only, drawn as text"
+
+
+def test_a_cells_link_to_nothing_here_is_a_located_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    article = (FIXTURE / "docs/b8d9e0f1a2b34c5d6e7f8091a2b3c4d5.md").read_text(encoding="utf-8")
+    lines = article.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("| ") and "---" not in line and i > 0 and "---" in lines[i - 1])
+    cells = lines[row].split("|")
+    cells[2] = " See [the old list](index.md), [gone](0123456789abcdef0123456789abcdef.md) and [x](javascript:alert(1)). "
+    lines[row] = "|".join(cells)
+    content = scan_with(tmp_path, SITE_YML, {"b8d9e0f1a2b34c5d6e7f8091a2b3c4d5.md": "\n".join(lines)})
+    report = build_scan(content, tmp_path / "site", tmp_path)
+    where = f"docs/b8d9e0f1a2b34c5d6e7f8091a2b3c4d5.md:{row + 1}: warning: "
+    assert sorted(messages(report.problems, tmp_path)) == sorted([
+        LOST_LINK.replace("tests/fixtures/old-scan/", ""),
+        where + "link to 'index.md', which is not an article or page here",
+        where + "link to '0123456789abcdef0123456789abcdef.md', which is not an article or page here",
+    ])
+    page = (tmp_path / "site/articles/b8d9e0f1a2b34c5d6e7f8091a2b3c4d5/index.html").read_text(encoding="utf-8")
+    assert "See [the old list](index.md), [gone](0123456789abcdef0123456789abcdef.md) and [x](javascript:alert(1))." in page
 
 
 def test_listings_feeds_and_open_data_hold_only_articles(old_scan: tuple[Path, BuildReport]) -> None:

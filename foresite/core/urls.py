@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
+from markupsafe import escape
+
 from foresite.core.model import Article, Entry, Kind, Tag, TagKind
 from foresite.core.text import article_slug, short_hash
 
@@ -142,6 +144,10 @@ def relative(from_url: str, to_url: str) -> str:
     ):
         common += 1
     link = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    if ":" in link.partition("/")[0]:
+        # A file of the content folder named 'javascript:x.png', linked from
+        # its own folder: a first segment with a colon would read as a scheme.
+        return "./" + link
     return link or "./"
 
 
@@ -241,6 +247,24 @@ class Unknown(str):
 
 _ATTRIBUTE_URL = re.compile(r'\b(href|src)="([^"]*)"')
 
+LINK_TARGET = r"\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>[^\s()<>\[\]]+))(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+"""The end of a markdown inline link or image, '](target "title")' or
+'](<target>)'. No part runs across a '[' or a newline and a title ends at
+its first closing quote, so every try stops at the next quote or bracket
+and a line of brackets or quotes stays linear."""
+
+_CELL_LINK = re.compile(r"\[(?P<text>[^\[\]\n]*)" + LINK_TARGET)
+
+
+def cell_links(cell: str) -> list[re.Match[str]]:
+    """The markdown links '[text](target)' in a table cell."""
+    return list(_CELL_LINK.finditer(cell)) if "](" in cell else []
+
+
+def link_target(match: re.Match[str]) -> str:
+    """The target of a match of LINK_TARGET, as written."""
+    return match["angled"] if match["angled"] is not None else match["bare"]
+
 
 @dataclass(frozen=True)
 class SiteLinks:
@@ -311,6 +335,28 @@ class SiteLinks:
             return path if path.endswith("/") else path + "/"
         stem = key.removesuffix(".md").removesuffix(".html").removesuffix("/index")
         return self.by_file.get(stem)
+
+    def link_cell(self, cell: str, holder: str, from_url: str) -> str:
+        """A table cell of `holder` as HTML: its text escaped and shown as
+        written, but for its markdown links that lead to the site's own pages
+        or files, which become links relative to `from_url`. A cell is plain
+        text, not markdown: a link elsewhere stays as written, inert."""
+        parts: list[str] = []
+        end = 0
+        for match in cell_links(cell):
+            if cell[match.start() - 1:match.start()] == "!":
+                continue  # an image: a cell shows no image, and says it as written
+            found = self.resolve(link_target(match), holder)
+            if found is None or isinstance(found, Unknown):
+                continue
+            path, hash_mark, fragment = found.partition("#")
+            link = quote(relative(from_url, path) + hash_mark + fragment, safe="/#%.-_~:!$&()*+,;=@")
+            # markupsafe's escape, as Jinja's for the cells without links: the same bytes.
+            parts.append(escape(cell[end:match.start()]))
+            parts.append(f'<a href="{escape(link)}">{escape(match["text"])}</a>')
+            end = match.end()
+        parts.append(escape(cell[end:]))
+        return "".join(parts)
 
     def rewrite(self, markup: str, holder: str, from_url: str) -> str:
         """Sanitised HTML from `holder`'s markdown, with every link that

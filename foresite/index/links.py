@@ -11,11 +11,10 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from foresite.core.errors import Problem, warning
 from foresite.core.model import Article, HandwrittenPage
-from foresite.core.urls import SiteLinks, Unknown
+from foresite.core.urls import LINK_TARGET, SiteLinks, Unknown, cell_links, link_target
 
 # Inline links and images, '[text](target "title")' and '[text](<target>)'.
-# No part runs across a '[' or a newline, so a line of brackets stays linear.
-_MARKDOWN_LINK = re.compile(r"\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<bare>[^\s()<>\[\]]+))(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+_MARKDOWN_LINK = re.compile(LINK_TARGET)
 
 
 def resolve_closest(articles: Sequence[Article], links: SiteLinks) -> list[Article]:
@@ -40,13 +39,18 @@ def _closest_by_id(article: Article, links: SiteLinks) -> Article:
 def link_problems(
     articles: Sequence[Article], pages: Sequence[HandwrittenPage], holders: Mapping[str, str], links: SiteLinks,
 ) -> list[Problem]:
-    """A warning per link, in a summary or a page, to nothing of the site.
+    """A warning per link, in a summary, a table cell or a page, to nothing
+    of the site.
     `holders` gives each article's content path, by id."""
     problems = []
     for article in articles:
         holder = holders.get(article.id, f"{article.id}.md")
         for offset, target in markdown_links(article.summary):
             problems.extend(_unknown(links, target, holder, article.path, article.summary_line + offset))
+        for entry in article.entries:
+            for cell in (*entry.cells, *(value for _, value in entry.extra)):
+                for match in cell_links(cell):
+                    problems.extend(_unknown(links, link_target(match), holder, article.path, entry.line))
     for page in pages:
         for offset, target in markdown_links(page.body):
             problems.extend(_unknown(links, target, page.relpath, page.path, page.body_line + offset))
@@ -58,7 +62,7 @@ def markdown_links(text: str) -> Iterator[tuple[int, str]]:
     if "](" not in text:
         return
     for match in _MARKDOWN_LINK.finditer(text):
-        yield text.count("\n", 0, match.start()), match["angled"] if match["angled"] is not None else match["bare"]
+        yield text.count("\n", 0, match.start()), link_target(match)
 
 
 def _unknown(links: SiteLinks, target: str, holder: str, path: str, line: int) -> list[Problem]:

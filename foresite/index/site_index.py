@@ -170,10 +170,11 @@ def _distinct_tokens(articles: list[Article]) -> tuple[list[Article], list[Probl
                 f"would share the address token '{article_token(a.id)}'; its rows' addresses use its whole id instead")
         for a in articles if a.id in shared
     ]
-    return [_with_long_token(a) if a.id in shared else a for a in articles], problems
+    return [with_long_token(a) if a.id in shared else a for a in articles], problems
 
 
-def _with_long_token(article: Article) -> Article:
+def with_long_token(article: Article) -> Article:
+    """The article, its rows' addresses made with its long token (urls.long_token)."""
     token = long_token(article.id)
     return dataclasses.replace(article, entries=tuple(dataclasses.replace(e, token=token) for e in article.entries))
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from foresite.core.model import Article, Entry, Kind, Tag, TagKind
 from foresite.core.text import fold
+from foresite.core.urls import article_token
 from foresite.index.site_index import (
     ArticleTags,
     Placed,
@@ -32,6 +33,7 @@ from foresite.index.site_index import (
     name_group,
     name_key,
     tag_terms,
+    with_long_token,
 )
 
 Change = tuple[Article | None, Article | None]
@@ -69,7 +71,11 @@ class Corpus:
         self._kept: dict[str, Article] = {}
         """The article of each permalink's first claim: the one index.build_index keeps."""
         self._by_id: dict[str, Article] = {}
-        """The same, by id (one id gives one permalink)."""
+        """The same, by id (one id gives one permalink), with the long token
+        on its rows when another kept article's id gives its short one, as
+        index.build_index gives them."""
+        self._tokens: dict[str, tuple[str, ...]] = {}
+        """The ids of the kept articles by their short row token (urls.article_token)."""
         self._spellings: dict[tuple[TagKind, str], Counter[str]] = {}
         """How often each spelling of each (kind, folded term) is written."""
         self._named: dict[tuple[Kind, str], tuple[str, ...]] = {}
@@ -138,7 +144,31 @@ class Corpus:
             if now is not None:
                 joined.append(now)
                 self._kept[slug] = self._by_id[now.id] = now
+        self._share_tokens(left, joined)
         return left, joined
+
+    def _share_tokens(self, left: list[Article], joined: list[Article]) -> None:
+        """Give the rows of kept articles whose ids share a short token their
+        long ones, and the short one back to an article left alone with it:
+        the addresses of a full build (index.build_index), which an article
+        joining or leaving changes for the others of its token."""
+        touched = set()
+        for article in left:
+            token = article_token(article.id)
+            if others := tuple(i for i in self._tokens[token] if i != article.id):
+                self._tokens[token] = others
+            else:
+                del self._tokens[token]
+            touched.add(token)
+        for article in joined:
+            token = article_token(article.id)
+            self._tokens[token] = (*self._tokens.get(token, ()), article.id)
+            touched.add(token)
+        for token in touched:
+            ids = self._tokens.get(token, ())
+            for article_id in ids:
+                kept = self._kept[self._by_id[article_id].slug]
+                self._by_id[article_id] = with_long_token(kept) if len(ids) > 1 else kept
 
     def _tags_of(self, article: Article) -> dict[tuple[TagKind, str], Tag]:
         return {

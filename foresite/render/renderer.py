@@ -261,6 +261,7 @@ class Renderer:
             site_feed=feed_url(),
             json_ld=lambda page: json_ld(page, settings),
             page_markdown=self._page_markdown,
+            cell=self._cell,
         )
         self.env.filters.update(
             markdown=self._markdown,
@@ -285,6 +286,13 @@ class Renderer:
         html = markdown_to_html(text)
         holder = self._holder
         return Markup(self._links.rewrite(html, holder, self._from)) if holder else html
+
+    def _cell(self, value: str | int | None) -> Markup | str | int | None:
+        """A table cell (a value of Entry.value) as the page shows it: text
+        as written, its links to other content made links to their pages."""
+        if not isinstance(value, str) or "](" not in value or not self._holder:
+            return value
+        return Markup(self._links.link_cell(value, self._holder, self._from))
 
     def _page_markdown(self, page: HandwrittenPage) -> Markup:
         return Markup(self._links.rewrite(page_markdown_to_html(page.body, page.plain), page.relpath, self._from))

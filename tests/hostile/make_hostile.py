@@ -550,6 +550,19 @@ def make_hostile_corpus(out: Path, *, include_large: bool = True) -> dict[str, s
                        sections=url_sections),
         "all URL_PAYLOADS as source/origin URL, markdown links/images/autolinks, table cells, Closest targets")
 
+    # --- 4b. links in table cells: a cell's links to the site become links ---
+    cell_targets = ["h01-payloads-new-rel-all", "h01-payloads-new-rel-all.md", "/h02-payloads-new-rel-signals",
+                    "url-positions.html", "../url-positions.md"]
+    cell_rows = [[f"cell link {i}", f"[{text}]({cell_targets[i % len(cell_targets)]}) after",
+                  f"[{name}]({url}) and [{name}](<{url}>)", f"before [x]({cell_targets[i % len(cell_targets)]}#{text})",
+                  f"[{text}](<h01-payloads-new-rel-all#{url}>)", "3"]
+                 for i, (text, (name, url)) in enumerate(zip(LINE_PAYLOADS[:40], [(n, v) for n, v in URL_PAYLOADS.items() if "\n" not in v][:40]))]
+    put("cell-links.md",
+        render_article(title="Links in table cells", origin="20240102", origin_url=SUBSTACK + "20240102",
+                       source="https://example.org/cells",
+                       sections=[("Summary", "Cells link by id."), ("Signals", render_table(SIG_NEW, cell_rows))]),
+        "markdown links in table cells: payloads as link text and fragment to real articles, URL payloads as targets")
+
     # --- 5. Closest ------------------------------------------------------------
     cl_links = [(d, t) for d, t in zip(LINE_PAYLOADS[:len(HOSTILE_IDS)], HOSTILE_IDS)]
     cl_links += [("self " + str(i), "closest-hostile") for i in range(7)]
