@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -322,12 +323,12 @@ def test_a_save_during_a_whole_rebuild_is_shown_and_the_rebuild_redone(
     plans = []
     real_plan = incremental.plan_site
 
-    def plan_while_saving(articles: tuple[Article, ...], settings: Settings) -> SitePlan:
+    def plan_while_saving(articles: tuple[Article, ...], settings: Settings, **options: Any) -> SitePlan:
         plans.append(len(articles))
         if len(plans) == 1:  # an editor saves while the first plan is made
             save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved meanwhile. ", 1))
             assert builder.show_saved() is not None
-        return real_plan(articles, settings)
+        return real_plan(articles, settings, **options)
 
     monkeypatch.setattr(incremental, "plan_site", plan_while_saving)
     save(project / "content" / "new.md", path.read_text(encoding="utf-8").replace("# __", "# __New: ", 1))
