@@ -136,12 +136,19 @@ class Preview:
             report_rebuild(report, self.quiet)
             if self.search is not None:
                 self.search.request_saved(report)
+            if report.reparsed or report.saves:
+                self.whole.request()
+            return report.changed
+        # Templates, static files or settings: every page changes; open ones first.
+        shown = self.builder.show_setup(self.server.recent_pages() if self.server else ())
+        saved = _listed(sorted(display_path(path) for path in changed))
+        if shown is not None and shown.written:
+            _say(f"{saved} saved: {_files(shown.written)} open in a browser rewritten in {shown.seconds:.2f} s; "
+                 "every other page follows in the background")
         else:
-            _say(f"{_listed(sorted(display_path(path) for path in changed))} saved: every page is rendered again "
-                 "in the background; the last good site is served meanwhile")
-        if report is None or report.reparsed or report.saves:
-            self.whole.request()
-        return report is not None and report.changed
+            _say(f"{saved} saved: every page is rendered again in the background; the last good site is served meanwhile")
+        self.whole.request()
+        return shown is not None and shown.changed
 
     def rebuild_whole(self) -> None:
         if self.search is not None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -491,6 +491,43 @@ class IncrementalBuilder:
             saves=tuple(refreshed.saves),
         )
 
+    def show_setup(self, open_pages: Sequence[str]) -> RebuildReport | None:
+        """After a save to templates, static files or settings, which change
+        every page: write the pages an editor has open (paths in the output
+        folder) at once, from the last plan, before `rebuild` redoes them all
+        with the rest. None when there is nothing to show so soon: nothing
+        built yet, no such save, or a save that breaks the site (the whole
+        rebuild says where, and keeps the last good site)."""
+        start = time.perf_counter()
+        with self._saves:
+            self._saves_waiting += 1
+        try:
+            with self._lock:
+                return self._show_setup(open_pages, start)
+        finally:
+            with self._saves:
+                self._saves_waiting -= 1
+                self._saves.notify_all()
+
+    def _show_setup(self, open_pages: Sequence[str], start: float) -> RebuildReport | None:
+        state = self.state
+        setup = self._setup_stamps()
+        if state.plan is None or setup == state.setup or not open_pages:
+            return None
+        try:
+            renderer = self._renderer(setup, self.load_settings(), state.moved)
+        except (SettingsError, TemplateFailure):
+            return None
+        by_path = {output_path(page.url): page for page in state.pages.values()}
+        pages = [page for path in open_pages if (page := by_path.get(path)) is not None]
+        try:
+            # Not remembered as written: the whole rebuild renders every page again.
+            written = render_pages(pages, renderer, self.project.output, SERIAL, only_if_changed=True)
+        except TemplateFailure:
+            return None
+        seconds = time.perf_counter() - start
+        return RebuildReport((), (), (), len(state.corpus), len(pages), written, 0, (), (), seconds, whole=False)
+
     def _saved_handwritten(self, others: list[Path]) -> list[Page]:
         """The saved hand-written pages, as the last whole rebuild's links see them."""
         content, settings = self.project.content, self.state.settings or Settings()
@@ -872,10 +909,12 @@ class PreviewSearch:
             pages, changed, self._changed = self._pages, self._changed, set()
             whole_pending, saved = self._whole_pending, self._saved_requested
         start = time.perf_counter()
+        docs = search_docs(self.site)
+        # A save removes a deleted article's pages (and their documents) at
+        # once, before the whole rebuild says which pages there are.
+        pages = tuple(page for page in pages if (docs / doc_name(page.path)).is_file())
         try:
-            self._shards, stats = update_search_index(
-                self.site, search_docs(self.site), pages, changed, self._shards, self.shard_pages
-            )
+            self._shards, stats = update_search_index(self.site, docs, pages, changed, self._shards, self.shard_pages)
         except BaseException:
             # Such as a page removed by a rebuild while it was being indexed:
             # the next update does these pages again.
