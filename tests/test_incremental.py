@@ -520,3 +520,96 @@ def test_a_save_shows_the_files_the_watcher_names(project: Path, tmp_path: Path)
     assert report.written == 1  # the article page; its rows' pages show no summary
     # Files the watcher names that are not content are left to the whole rebuild.
     assert builder.show_saved([project / "site.yml.orig", project / "content" / ".hidden.md"]).reparsed == ()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- hand-written pages, deletions and renames
+
+
+@pytest.fixture()
+def old_scan(tmp_path: Path) -> Path:
+    """The moved scan of tests/fixtures/old-scan (hand-written pages, images
+    beside them, old addresses), with the shipped theme."""
+    root = tmp_path / "old-scan"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "old-scan", root)
+    for name in ("templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def scan_builder(root: Path, output: Path) -> IncrementalBuilder:
+    project = Project(root / "docs", root / "templates", root / "static", output)
+    return IncrementalBuilder(project, root / "site.yml", lambda: load_settings(root), workers=1)
+
+
+def assert_scan_same_as_full_build(root: Path, preview: Path, scratch: Path) -> None:
+    full = scratch / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    assert build_project(root / "docs", full, search=False, root=root).written
+    expected, actual = files_of(full), files_of(preview)
+    assert sorted(actual) == sorted(expected), "the preview has other files than a full build"
+    differing = [path for path in expected if expected[path] != actual[path]]
+    assert differing == [], f"{len(differing)} files differ from a full build, e.g. {differing[:5]}"
+
+
+def test_hand_written_pages_and_their_files_are_shown_and_kept_current(old_scan: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = scan_builder(old_scan, preview)
+    builder.rebuild()
+    docs = old_scan / "docs"
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+    about = docs / "about.md"
+    assert (preview / "about" / "index.html").is_file()
+
+    # A page edited, a page added, an image replaced, another deleted: at once.
+    save(about, about.read_text(encoding="utf-8") + "\nWords added to the about page.\n")
+    save(docs / "analyses" / "method.md", "# Method\n\nHow the scan is read, in a new page.\n")
+    png = docs / "analyses" / "topics" / "heat-pumps" / "Concern.png"
+    png.write_bytes(png.read_bytes() + b"\0")
+    (docs / "analyses" / "topics" / "water" / "Signals.png").unlink()
+    report = builder.show_saved([about, docs / "analyses" / "method.md", png, docs / "analyses" / "topics" / "water" / "Signals.png"])
+    assert report is not None and not report.whole
+    assert "Words added to the about page." in (preview / "about" / "index.html").read_text(encoding="utf-8")
+    assert "How the scan is read" in (preview / "analyses" / "method" / "index.html").read_text(encoding="utf-8")
+    assert (preview / "analyses" / "topics" / "heat-pumps" / "Concern.png").read_bytes() == png.read_bytes()
+    assert not (preview / "analyses" / "topics" / "water" / "Signals.png").exists()
+    assert dict(report.saves)[display_path(docs / "analyses" / "method.md")] == "saved"
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+    # A page deleted: gone at once, and its old address with it after the rebuild.
+    (docs / "analyses" / "method.md").unlink()
+    report = builder.show_saved([docs / "analyses" / "method.md"])
+    assert report is not None and report.removed >= 1
+    assert not (preview / "analyses" / "method").exists()
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+
+def test_deleted_and_renamed_articles_go_at_once_and_the_site_ends_as_a_full_build(
+    old_scan: Path, tmp_path: Path
+) -> None:
+    preview = tmp_path / "preview"
+    builder = scan_builder(old_scan, preview)
+    builder.rebuild()
+    docs = old_scan / "docs"
+    articles = [p for p in sorted(docs.glob("*.md")) if p.name not in ("index.md", "about.md")]
+    deleted, renamed = articles[0], articles[1]
+    linking = [p for p in articles if deleted.stem in p.read_text(encoding="utf-8") and p != deleted]
+    assert linking, "the fixture has an article whose Closest section links to another"
+    deleted.unlink()
+    new_name = renamed.rename(docs / "renamed-by-hand.md")
+    report = builder.show_saved([deleted, renamed, new_name])
+    assert report is not None
+    assert dict(report.saves) == {
+        display_path(deleted): "deleted", display_path(renamed): "deleted", display_path(new_name): "added"
+    }
+    # Before any whole rebuild: the old pages are gone, the new one is there.
+    assert not (preview / "articles" / deleted.stem).exists()
+    assert not (preview / "articles" / renamed.stem).exists()
+    assert (preview / "articles" / "renamed-by-hand" / "index.html").is_file()
+    # The Closest links of other articles to the deleted one no longer lead to it.
+    for path in linking:
+        page = (preview / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
+        assert f"articles/{deleted.stem}/" not in page
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
