@@ -613,3 +613,46 @@ def test_deleted_and_renamed_articles_go_at_once_and_the_site_ends_as_a_full_bui
         assert f"articles/{deleted.stem}/" not in page
     builder.rebuild()
     assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+
+def test_a_save_is_shown_while_a_long_whole_rebuild_renders_then_the_rebuild_resumes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from foresite.preview import rebuild as incremental
+
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    real_render = incremental.render_pages
+    slow = threading.Event()
+
+    def render_slowly(pages: Any, *args: Any, **options: Any) -> int:
+        if slow.is_set() and threading.current_thread().name == "whole":
+            time.sleep(0.3)  # a chunk of a large site
+        return int(real_render(pages, *args, **options))
+
+    monkeypatch.setattr(incremental, "render_pages", render_slowly)
+    monkeypatch.setattr(incremental, "WRITE_CHUNK", 1)
+    # An article deleted: its listings, tags and the pages linking to it change, rendered a page at a time.
+    articles = sorted((project / "content").glob("*.md"))
+    articles[-1].unlink()
+    slow.set()
+    whole = threading.Thread(target=builder.rebuild, name="whole")
+    whole.start()
+    time.sleep(1.0)
+    path = articles[0]
+    save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved during the rebuild. ", 1))
+    start = time.monotonic()
+    report = builder.show_saved([path])
+    waited = time.monotonic() - start
+    assert whole.is_alive(), "the whole rebuild was still rendering"
+    assert waited < 2.0, f"the save waited {waited:.1f} s behind the whole rebuild"
+    assert report is not None and report.written
+    assert "Saved during the rebuild." in (preview / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
+    whole.join(120)
+    slow.clear()
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
