@@ -49,13 +49,20 @@ KINDS = ("edit", "add", "delete", "rename", "first minute", "site.yml", "templat
 class Terminal:
     """The serve process's output lines, each with when it came."""
 
+    log: Path
+    """Where each line is also written as it comes, so that a run stopped midway keeps it."""
+    started: float = field(default_factory=time.monotonic)
     lines: list[tuple[float, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def follow(self, stream: object) -> None:
-        for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
-            with self.lock:
-                self.lines.append((time.monotonic(), line.rstrip("\n")))
+        with self.log.open("w", encoding="utf-8") as log:
+            for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
+                now = time.monotonic()
+                with self.lock:
+                    self.lines.append((now, line.rstrip("\n")))
+                log.write(f"{now - self.started:9.2f}  {line}")
+                log.flush()
 
     def since(self, start: float) -> list[tuple[float, str]]:
         with self.lock:
@@ -133,7 +140,7 @@ class Session:
         self.search = search
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.terminal = Terminal()
+        self.terminal = Terminal(OUT / f"{root.name}.log")
         command = [sys.executable, str(ROOT / "build.py"), "serve", "--root", str(root), "--port", str(self.port)]
         if not search:
             command.append("--no-search")
@@ -242,13 +249,11 @@ def measure(n: int, repeat: int, search: bool) -> dict[str, list[tuple[float, fl
             times["rename"].append(session.rename(next(picks)))
             times["site.yml"].append(session.settings())
             times["template"].append(session.template(next(picks)))
-            print(f"N={n}: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in times.items() if v), flush=True)
+            print(f"N={n}: page (current) " + ", ".join(
+                f"{k} {v[-1][0]:.2f} s ({v[-1][1] or 0:.0f} s)" for k, v in times.items() if v), flush=True)
     finally:
         session.close()
-        log = OUT / f"saves-{n}.log"
-        log.write_text("".join(f"{at - session.started:9.2f}  {line}\n" for at, line in session.terminal.lines),
-                       encoding="utf-8")
-        print(f"N={n}: the serve session's terminal is in {log}", flush=True)
+        print(f"N={n}: the serve session's terminal is in {session.terminal.log}", flush=True)
     return times
 
 

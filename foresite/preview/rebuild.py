@@ -18,11 +18,19 @@ the search bundle aside, which `PreviewSearch` keeps current after it.
 
 Planning the whole site takes seconds at a few thousand articles (trends and
 related items compare every article with the others), so a save is shown in
-two steps: `show_saved` renders the saved articles' own pages at once, from
-the previous plan's trends and related items and an index of those articles
-only, which `corpus.Corpus` finds without going through the others; `rebuild`
-then brings every page up to date. It plans without holding the lock, so a
-save that arrives meanwhile is shown at once, and the stale plan is redone.
+two steps: `show_saved` renders the saved articles' own pages at once (and
+the article pages whose Closest sections link to them), from the previous
+plan's trends and related items and an index of those articles only, which
+`corpus.Corpus` finds without going through the others; the pages of a
+deleted or renamed article, or hand-written page, are removed at once, and a
+saved hand-written page or file published beside the pages is written.
+`rebuild` then brings every page up to date: the listings, tags, home and
+timeline as soon as they are planned, the rest after. It plans without
+holding the lock and renders a chunk at a time, letting a waiting save in
+between two, so that a save is never queued behind background work; a plan
+a save made stale is redone, and pages already written are not rendered again.
+A save to templates, static files or settings changes every page: the pages
+open in a browser are written first (`show_setup`).
 
 An edit that breaks a file does not break the preview: the file keeps
 showing its last good version (see `is_acceptable`) until a save fixes it.
