@@ -323,12 +323,12 @@ def test_a_save_during_a_whole_rebuild_is_shown_and_the_rebuild_redone(
     plans = []
     real_plan = incremental.plan_site
 
-    def plan_while_saving(articles: tuple[Article, ...], settings: Settings, **kwargs: Any) -> SitePlan:
+    def plan_while_saving(articles: tuple[Article, ...], settings: Settings, **options: Any) -> SitePlan:
         plans.append(len(articles))
         if len(plans) == 1:  # an editor saves while the first plan is made
             save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved meanwhile. ", 1))
             assert builder.show_saved() is not None
-        return real_plan(articles, settings, **kwargs)
+        return real_plan(articles, settings, **options)
 
     monkeypatch.setattr(incremental, "plan_site", plan_while_saving)
     save(project / "content" / "new.md", path.read_text(encoding="utf-8").replace("# __", "# __New: ", 1))
@@ -557,3 +557,139 @@ def test_rows_of_ids_alike_in_their_first_digits_get_a_full_builds_addresses(pro
     assert_same_as_full_build(project, preview, tmp_path)
     twin_rows = {entry_url(e) for e in build_index(published(content)).by_id[a.stem].entries}
     assert all(a.stem in url for url in twin_rows)
+
+
+# ---------------------------------------------------------------- hand-written pages, deletions and renames
+
+
+@pytest.fixture()
+def old_scan(tmp_path: Path) -> Path:
+    """The moved scan of tests/fixtures/old-scan (hand-written pages, images
+    beside them, old addresses), with the shipped theme."""
+    root = tmp_path / "old-scan"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "old-scan", root)
+    for name in ("templates", "static"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def scan_builder(root: Path, output: Path) -> IncrementalBuilder:
+    project = Project(root / "docs", root / "templates", root / "static", output)
+    return IncrementalBuilder(project, root / "site.yml", lambda: load_settings(root), workers=1)
+
+
+def assert_scan_same_as_full_build(root: Path, preview: Path, scratch: Path) -> None:
+    full = scratch / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    assert build_project(root / "docs", full, search=False, root=root).written
+    expected, actual = files_of(full), files_of(preview)
+    assert sorted(actual) == sorted(expected), "the preview has other files than a full build"
+    differing = [path for path in expected if expected[path] != actual[path]]
+    assert differing == [], f"{len(differing)} files differ from a full build, e.g. {differing[:5]}"
+
+
+def test_hand_written_pages_and_their_files_are_shown_and_kept_current(old_scan: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = scan_builder(old_scan, preview)
+    builder.rebuild()
+    docs = old_scan / "docs"
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+    about = docs / "about.md"
+    assert (preview / "about" / "index.html").is_file()
+
+    # A page edited, a page added, an image replaced, another deleted: at once.
+    save(about, about.read_text(encoding="utf-8") + "\nWords added to the about page.\n")
+    save(docs / "analyses" / "method.md", "# Method\n\nHow the scan is read, in a new page.\n")
+    png = docs / "analyses" / "topics" / "heat-pumps" / "Concern.png"
+    png.write_bytes(png.read_bytes() + b"\0")
+    (docs / "analyses" / "topics" / "water" / "Signals.png").unlink()
+    report = builder.show_saved([about, docs / "analyses" / "method.md", png, docs / "analyses" / "topics" / "water" / "Signals.png"])
+    assert report is not None and not report.whole
+    assert "Words added to the about page." in (preview / "about" / "index.html").read_text(encoding="utf-8")
+    assert "How the scan is read" in (preview / "analyses" / "method" / "index.html").read_text(encoding="utf-8")
+    assert (preview / "analyses" / "topics" / "heat-pumps" / "Concern.png").read_bytes() == png.read_bytes()
+    assert not (preview / "analyses" / "topics" / "water" / "Signals.png").exists()
+    assert dict(report.saves)[display_path(docs / "analyses" / "method.md")] == "saved"
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+    # A page deleted: gone at once, and its old address with it after the rebuild.
+    (docs / "analyses" / "method.md").unlink()
+    report = builder.show_saved([docs / "analyses" / "method.md"])
+    assert report is not None and report.removed >= 1
+    assert not (preview / "analyses" / "method").exists()
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+
+def test_deleted_and_renamed_articles_go_at_once_and_the_site_ends_as_a_full_build(
+    old_scan: Path, tmp_path: Path
+) -> None:
+    preview = tmp_path / "preview"
+    builder = scan_builder(old_scan, preview)
+    builder.rebuild()
+    docs = old_scan / "docs"
+    articles = [p for p in sorted(docs.glob("*.md")) if p.name not in ("index.md", "about.md")]
+    deleted, renamed = articles[0], articles[1]
+    linking = [p for p in articles if deleted.stem in p.read_text(encoding="utf-8") and p != deleted]
+    assert linking, "the fixture has an article whose Closest section links to another"
+    deleted.unlink()
+    new_name = renamed.rename(docs / "renamed-by-hand.md")
+    report = builder.show_saved([deleted, renamed, new_name])
+    assert report is not None
+    assert dict(report.saves) == {
+        display_path(deleted): "deleted", display_path(renamed): "deleted", display_path(new_name): "added"
+    }
+    # Before any whole rebuild: the old pages are gone, the new one is there.
+    assert not (preview / "articles" / deleted.stem).exists()
+    assert not (preview / "articles" / renamed.stem).exists()
+    assert (preview / "articles" / "renamed-by-hand" / "index.html").is_file()
+    # The Closest links of other articles to the deleted one no longer lead to it.
+    for path in linking:
+        page = (preview / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
+        assert f"articles/{deleted.stem}/" not in page
+    builder.rebuild()
+    assert_scan_same_as_full_build(old_scan, preview, tmp_path)
+
+
+def test_a_save_is_shown_while_a_long_whole_rebuild_renders_then_the_rebuild_resumes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from foresite.preview import rebuild as incremental
+
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    real_render = incremental.render_pages
+    slow = threading.Event()
+
+    def render_slowly(pages: Any, *args: Any, **options: Any) -> int:
+        if slow.is_set() and threading.current_thread().name == "whole":
+            time.sleep(0.3)  # a chunk of a large site
+        return int(real_render(pages, *args, **options))
+
+    monkeypatch.setattr(incremental, "render_pages", render_slowly)
+    monkeypatch.setattr(incremental, "WRITE_CHUNK", 1)
+    # An article deleted: its listings, tags and the pages linking to it change, rendered a page at a time.
+    articles = sorted((project / "content").glob("*.md"))
+    articles[-1].unlink()
+    slow.set()
+    whole = threading.Thread(target=builder.rebuild, name="whole")
+    whole.start()
+    time.sleep(1.0)
+    path = articles[0]
+    save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved during the rebuild. ", 1))
+    start = time.monotonic()
+    report = builder.show_saved([path])
+    waited = time.monotonic() - start
+    assert whole.is_alive(), "the whole rebuild was still rendering"
+    assert waited < 2.0, f"the save waited {waited:.1f} s behind the whole rebuild"
+    assert report is not None and report.written
+    assert "Saved during the rebuild." in (preview / "articles" / path.stem / "index.html").read_text(encoding="utf-8")
+    whole.join(120)
+    slow.clear()
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)

@@ -470,3 +470,115 @@ def test_serve_refuses_a_folder_it_did_not_make(
         f"in its output folder; choose a new or empty folder with --output, or empty this one yourself\n"
     )
     assert sorted(p.name for p in output.iterdir()) == ["README", "cat.jpg"]
+
+
+# ---------------------------------------------------------------- every kind of save, over HTTP
+
+
+def told(capsys: pytest.CaptureFixture[str], said: list[str], text: str) -> Callable[[], bool]:
+    """Whether the terminal has said `text` yet (out or err), keeping what it said."""
+
+    def check() -> bool:
+        captured = capsys.readouterr()
+        said.append(captured.out + captured.err)
+        return text in "".join(said)
+
+    return check
+
+
+def test_an_added_article_is_served_and_the_terminal_says_so_in_one_line(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running(project, tmp_path / "preview") as server:
+        capsys.readouterr()
+        added = project / "content" / "added-in-a-test.md"
+        added.write_text(first_article(project).read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nAdded words. ", 1), encoding="utf-8")
+        wait_for(lambda: "Added words" in get(f"{server.url}articles/added-in-a-test/")[1], "the added article's page")
+        said: list[str] = []
+        wait_for(told(capsys, said, "added: "), "the line for the save")
+        (line,) = [line for line in "".join(said).splitlines() if "added-in-a-test.md added: " in line]
+        assert re.fullmatch(r".*added-in-a-test\.md added: \d+ files? rewritten in \d+\.\d\d s; the rest follows", line)
+        wait_for(lambda: 'href="added-in-a-test/"' in get(server.url + "articles/")[1], "the listing with it")
+
+
+def test_a_renamed_article_answers_at_its_new_address_and_404_at_its_old(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running(project, tmp_path / "preview") as server:
+        path = sorted((project / "content").glob("*.md"))[2]
+        old_url, new_url = f"{server.url}articles/{path.stem}/", f"{server.url}articles/renamed-in-a-test/"
+        assert get(old_url)[0] == 200
+        capsys.readouterr()
+        path.rename(project / "content" / "renamed-in-a-test.md")
+        wait_for(lambda: get(old_url)[0] == 404 and get(new_url)[0] == 200, "the old address gone, the new one there")
+        said: list[str] = []
+        wait_for(told(capsys, said, "site up to date in"), "the whole rebuild")
+        line = next(line for line in "".join(said).splitlines() if "renamed-in-a-test.md added" in line)
+        assert f"{path.name} deleted" in line and " removed in " in line
+        listing = get(server.url + "articles/")[1]
+        assert 'href="renamed-in-a-test/"' in listing and f'href="{path.stem}/"' not in listing
+
+
+def test_a_settings_save_changes_the_pages_and_a_broken_one_keeps_the_site(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running(project, tmp_path / "preview") as server:
+        article_url = f"{server.url}articles/{first_article(project).stem}/"
+        get(article_url)  # open in a browser: written first
+        settings = project / "site.yml"
+        text = settings.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title:"))
+        capsys.readouterr()
+        settings.write_text(text.replace(title, "title: Retitled in a test", 1), encoding="utf-8")
+        wait_for(lambda: "Retitled in a test" in get(article_url)[1], "the new title on the open page")
+        wait_for(lambda: "Retitled in a test" in get(server.url + "timeline/")[1], "the new title on every page")
+        said: list[str] = []
+        wait_for(told(capsys, said, "site up to date in"), "the whole rebuild")
+        assert "site.yml saved: " in "".join(said)
+
+        lines = text.replace(title, "title: Retitled in a test", 1).splitlines(keepends=True)
+        line_number = len(lines) + 1
+        settings.write_text("".join(lines) + "no_such_setting: 1\n", encoding="utf-8")
+        said.clear()
+        wait_for(told(capsys, said, "still serving the last good site"), "the settings error")
+        assert f"site.yml:{line_number}:" in "".join(said) and "no_such_setting" in "".join(said)
+        status, page = get(article_url)
+        assert status == 200 and "Retitled in a test" in page
+
+
+def test_a_template_save_shows_on_the_open_page_first(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running(project, tmp_path / "preview") as server:
+        article_url = f"{server.url}articles/{first_article(project).stem}/"
+        get(article_url)
+        template = project / "templates" / "article.html"
+        capsys.readouterr()
+        text = template.read_text(encoding="utf-8")
+        end = text.rindex("{% endblock %}")  # of the main block
+        template.write_text(f"{text[:end]}<p>Template words.</p>{text[end:]}", encoding="utf-8")
+        wait_for(lambda: "Template words." in get(article_url)[1], "the edited template on the open page")
+        said: list[str] = []
+        wait_for(told(capsys, said, "site up to date in"), "the whole rebuild")
+        assert "templates/article.html saved: 1 file open in a browser rewritten in " in "".join(said)
+        other = sorted((project / "content").glob("*.md"))[1]
+        assert "Template words." in get(f"{server.url}articles/{other.stem}/")[1]
+
+
+def test_a_hand_written_page_is_served_kept_current_and_removed(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running(project, tmp_path / "preview") as server:
+        pages = project / "content" / "pages"
+        pages.mkdir()
+        about = pages / "about.md"
+        about.write_text("# About this scan\n\nFirst words of the page.\n", encoding="utf-8")
+        url = f"{server.url}pages/about/"
+        wait_for(lambda: "First words of the page." in get(url)[1], "the new page")
+        shutil.copy(ROOT / "tests" / "fixtures" / "old-scan" / "docs" / "analyses" / "topics" / "heat-pumps" / "Concern.png", pages / "chart.png")
+        about.write_text("# About this scan\n\nSecond words of the page.\n\n![Chart](chart.png)\n", encoding="utf-8")
+        wait_for(lambda: "Second words of the page." in get(url)[1], "the edited page")
+        wait_for(lambda: raw_request(server.port, "/pages/chart.png")[0] == 200, "the image beside it")
+        wait_for(lambda: 'src="../chart.png"' in get(url)[1], "the image linked from the page")
+        about.unlink()
+        wait_for(lambda: get(url)[0] == 404, "the deleted page gone")

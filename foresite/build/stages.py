@@ -74,12 +74,14 @@ class Sources:
     problems: list[Problem]
 
 
-def read_sources(content: Path, settings: Settings) -> Sources:
+def read_sources(content: Path, settings: Settings, *, articles: bool = True) -> Sources:
+    """The content folder read; without the articles' bytes when not `articles`
+    (the preview, which keeps its own parse of each article)."""
     files = list_content(content, Selection.of(settings), settings.max_file_mb * 1_000_000)
     problems = list(files.problems)
-    articles = [source for path in files.articles if (source := _read(path, problems))]
+    read = [source for path in (files.articles if articles else []) if (source := _read(path, problems))]
     pages = [(content_relpath(content, path), source) for path in files.pages if (source := _read(path, problems))]
-    return Sources(files, articles, pages, problems)
+    return Sources(files, read, pages, problems)
 
 
 def _read(path: Path, problems: list[Problem]) -> SourceFile | None:

@@ -23,6 +23,7 @@ from foresite.output.write import OutputRefused, claimed_output, mark, remove_li
 from foresite.preview.rebuild import SAVED_SEARCH_WAIT, IncrementalBuilder, PreviewSearch, RebuildReport
 from foresite.preview.serve import BackgroundJob, PreviewServer, ServeError, is_loopback
 from foresite.render.theme import TemplateFailure
+from foresite.source.read import display_path
 
 PREVIEW_FOLDER = ".preview"
 """Where `serve` writes, beside site/: a full build may run at the same time."""
@@ -135,9 +136,19 @@ class Preview:
             report_rebuild(report, self.quiet)
             if self.search is not None:
                 self.search.request_saved(report)
-        if report is None or report.reparsed:
-            self.whole.request()
-        return report is not None and report.changed
+            if report.reparsed or report.saves:
+                self.whole.request()
+            return report.changed
+        # Templates, static files or settings: every page changes; open ones first.
+        shown = self.builder.show_setup(self.server.recent_pages() if self.server else ())
+        saved = _listed(sorted(display_path(path) for path in changed))
+        if shown is not None and shown.written:
+            _say(f"{saved} saved: {_files(shown.written)} open in a browser rewritten in {shown.seconds:.2f} s; "
+                 "every other page follows in the background")
+        else:
+            _say(f"{saved} saved: every page is rendered again in the background; the last good site is served meanwhile")
+        self.whole.request()
+        return shown is not None and shown.changed
 
     def rebuild_whole(self) -> None:
         if self.search is not None:
@@ -173,12 +184,20 @@ def report_rebuild(report: RebuildReport, quiet: bool) -> None:
             f"site up to date in {report.seconds:.1f} s: {report.articles} articles, {report.rendered} pages "
             f"rendered, {_files(report.written)} written, {report.removed} removed"
         )
-    elif report.changed and not quiet:
-        _say(f"saved articles' pages written in {report.seconds:.2f} s ({_files(report.written)}); the rest follows")
+    elif report.saves and not quiet:
+        saves = _listed([f"{path} {verb}" for path, verb in report.saves])
+        removed = f", {report.removed} removed" if report.removed else ""
+        _say(f"{saves}: {_files(report.written)} rewritten{removed} in {report.seconds:.2f} s; the rest follows")
 
 
 def _files(count: int) -> str:
     return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _listed(items: Sequence[str], most: int = 3) -> str:
+    """The first few of `items`, and how many more."""
+    shown = ", ".join(items[:most])
+    return f"{shown} and {len(items) - most} more" if len(items) > most else shown
 
 
 # ---------------------------------------------------------------- new

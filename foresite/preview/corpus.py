@@ -82,6 +82,8 @@ class Corpus:
         """The ids of the articles with rows of each (kind, folded name)."""
         self._order: dict[Kind, list[RowOrder]] = {kind: [] for kind in Kind}
         """Each kind's rows' listing order, sorted: a row's rank is its place."""
+        self._links_to: dict[str, tuple[str, ...]] = {}
+        """The ids of the articles whose Closest sections link to each id."""
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -90,16 +92,25 @@ class Corpus:
         """The article a full build shows under this id, if any."""
         return self._by_id.get(article_id)
 
-    def update(self, changes: Iterable[Change]) -> None:
-        """Take in files' changes, as one batch."""
+    def update(self, changes: Iterable[Change]) -> tuple[list[Article], list[Article]]:
+        """Take in files' changes, as one batch; the articles no longer shown
+        under their permalink, and those shown now."""
         left, joined = self._settle(self._claim(changes))
         self._reorder(left, joined)
         for article in left:
             self._count_spellings(article, -1)
             self._unname(article)
+            self._unlink(article)
         for article in joined:
             self._count_spellings(article, 1)
             self._name(article)
+            self._link(article)
+        return left, joined
+
+    def linking_to(self, article_id: str) -> tuple[Article, ...]:
+        """The articles whose Closest sections link to this id: their pages
+        show its title, or that it is not there."""
+        return tuple(a for i in self._links_to.get(article_id, ()) if (a := self._by_id.get(i)) is not None)
 
     def index_for(self, articles: Iterable[Article]) -> PartialIndex:
         """The index of these articles' own pages; each must be one `article` gives."""
@@ -205,6 +216,17 @@ class Corpus:
         # in one article; a name in many costs a copy of its ids, microseconds.
         for key in _named_keys(article):
             self._named[key] = (*self._named.get(key, ()), article.id)
+
+    def _link(self, article: Article) -> None:
+        for target in dict.fromkeys(link.target for link in article.closest):
+            self._links_to[target] = (*self._links_to.get(target, ()), article.id)
+
+    def _unlink(self, article: Article) -> None:
+        for target in dict.fromkeys(link.target for link in article.closest):
+            if others := tuple(i for i in self._links_to.get(target, ()) if i != article.id):
+                self._links_to[target] = others
+            else:
+                self._links_to.pop(target, None)
 
     def _unname(self, article: Article) -> None:
         for key in _named_keys(article):

@@ -18,11 +18,19 @@ the search bundle aside, which `PreviewSearch` keeps current after it.
 
 Planning the whole site takes seconds at a few thousand articles (trends and
 related items compare every article with the others), so a save is shown in
-two steps: `show_saved` renders the saved articles' own pages at once, from
-the previous plan's trends and related items and an index of those articles
-only, which `corpus.Corpus` finds without going through the others; `rebuild`
-then brings every page up to date. It plans without holding the lock, so a
-save that arrives meanwhile is shown at once, and the stale plan is redone.
+two steps: `show_saved` renders the saved articles' own pages at once (and
+the article pages whose Closest sections link to them), from the previous
+plan's trends and related items and an index of those articles only, which
+`corpus.Corpus` finds without going through the others; the pages of a
+deleted or renamed article, or hand-written page, are removed at once, and a
+saved hand-written page or file published beside the pages is written.
+`rebuild` then brings every page up to date: the listings, tags, home and
+timeline as soon as they are planned, the rest after. It plans without
+holding the lock and renders a chunk at a time, letting a waiting save in
+between two, so that a save is never queued behind background work; a plan
+a save made stale is redone, and pages already written are not rendered again.
+A save to templates, static files or settings changes every page: the pages
+open in a browser are written first (`show_setup`).
 
 An edit that breaks a file does not break the preview: the file keeps
 showing its last good version (see `is_acceptable`) until a save fixes it.
@@ -33,27 +41,71 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import assert_never
 
 from foresite.build.pipeline import Project
 from foresite.build.processes import SERIAL, Workers, freeze_heap
 from foresite.build.site_files import site_files
-from foresite.build.stages import SearchDocs, SitePlan, build_today, parse_path, plan_site, render_pages, search_pages
+from foresite.build.stages import (
+    Moved,
+    SearchDocs,
+    SitePlan,
+    build_today,
+    move_in,
+    parse_path,
+    plan_site,
+    read_sources,
+    render_pages,
+    search_pages,
+)
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, SettingsError
 from foresite.core.model import Article
 from foresite.core.urls import output_path
+from foresite.index.links import resolve_closest
 from foresite.output.write import MARKER, MARKER_TEXT, copy_files, remove_files, write_file
-from foresite.pages.plan import Page, article_pages
+from foresite.pages.contexts import (
+    ArticleContext,
+    DataContext,
+    EntryContext,
+    HandwrittenContext,
+    HomeContext,
+    InsightsContext,
+    ListingContext,
+    NotFoundContext,
+    RedirectContext,
+    RowsFileContext,
+    SearchContext,
+    TagContext,
+    TagIndexContext,
+    TimelineContext,
+    TrendContext,
+    TrendsContext,
+)
+from foresite.pages.handwritten import handwritten_pages
+from foresite.pages.plan import Page, article_page, article_pages
 from foresite.preview.corpus import Change, Corpus
 from foresite.preview.serve import BackgroundJob
 from foresite.render.renderer import Renderer, asset_versions
-from foresite.render.theme import static_files
+from foresite.render.theme import TemplateFailure, static_files
 from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
+from foresite.source.handwritten import parse_page
 from foresite.source.parse import ParseResult
-from foresite.source.read import Selection, display_path, is_source, list_sources, stamp_of
+from foresite.source.read import (
+    PUBLISHED_SUFFIXES,
+    Selection,
+    content_relpath,
+    display_path,
+    is_source,
+    list_content,
+    read_bounded,
+    read_source,
+    stamp_of,
+)
 
 Stamp = tuple[int, int]
 Setup = tuple[tuple[str, Stamp], ...]
@@ -93,6 +145,8 @@ class RebuildReport:
     """Whether every page is now up to date (`rebuild`), or only the saved articles' own (`show_saved`)."""
     saved_indexed: tuple[str, ...] = ()
     """Output paths of the saved articles' own pages that `show_saved` wrote and search takes."""
+    saves: tuple[tuple[str, str], ...] = ()
+    """(content file, 'added', 'edited' or 'deleted') of each file `show_saved` took in."""
 
     @property
     def changed(self) -> bool:
@@ -124,16 +178,20 @@ class _State:
 
     files: dict[str, CachedFile] = field(default_factory=dict)
     """By display path."""
+    others: dict[str, Stamp] = field(default_factory=dict)
+    """Stamps of the content folder's hand-written pages and files to publish, by display path."""
     corpus: Corpus = field(default_factory=Corpus)
     """The articles `files` show, as a full build would index them."""
     generation: int = 0
-    """Counts the changes to what `files` show: a plan made before the last one is stale."""
+    """Counts the changes to what `files` and `others` show: a plan made before the last one is stale."""
     pages: dict[str, Page] = field(default_factory=dict)
     """The pages last written, by URL."""
     outputs: frozenset[str] = frozenset()
     """Every file of the site as last rebuilt whole, relative to the output."""
     plan: SitePlan | None = None
     """The last whole rebuild's plan."""
+    moved: Moved = field(default_factory=Moved)
+    """The last whole rebuild's pages, published files and links between content files."""
     planned_generation: int = -1
     setup: Setup = ()
     settings: Settings | None = None
@@ -153,13 +211,36 @@ class _Snapshot:
     settings: Settings
     reparsed: tuple[str, ...]
     problems: tuple[Problem, ...]
+    moved: Moved = field(default_factory=Moved)
+    moved_problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Refreshed:
+    """What re-reading the content files found."""
+
+    reparsed: list[str]
+    problems: list[Problem]
+    saves: list[tuple[str, str]]
+    left: list[Article]
+    """Articles no longer shown under their permalink."""
+    joined: list[Article]
+    """Articles shown now, new or changed."""
+    others: list[Path]
+    """Hand-written pages and files to publish that were added, changed or removed."""
+
+
+WRITE_CHUNK = 300
+"""Pages a whole rebuild renders between two looks for a save waiting to be
+shown: a save waits for at most one chunk (a fraction of a second)."""
 
 
 class IncrementalBuilder:
     """Keeps a preview folder equal to a full build of the project.
 
     Safe to call from two threads: the watcher's (`show_saved`) and a
-    background one (`rebuild`)."""
+    background one (`rebuild`). A save comes first: `rebuild` renders in
+    chunks and lets a waiting `show_saved` in between two."""
 
     def __init__(
         self,
@@ -175,6 +256,8 @@ class IncrementalBuilder:
         self.workers = workers
         self.state = _State()
         self._lock = threading.RLock()
+        self._saves = threading.Condition()
+        self._saves_waiting = 0
 
     # ------------------------------------------------------------ whole site
 
@@ -184,6 +267,7 @@ class IncrementalBuilder:
         reparsed: tuple[str, ...] = ()
         problems: tuple[Problem, ...] = ()
         while True:
+            self._let_saves_in()
             with self._lock:
                 reparsed, problems = self._refresh_into(reparsed, problems)
                 snapshot = self._snapshot(reparsed, problems)
@@ -191,12 +275,13 @@ class IncrementalBuilder:
                     return self._unchanged(reparsed, problems, start)
             # Outside the lock: planning takes seconds, and a save meanwhile
             # must still be shown at once (then this plan is made again).
-            site = plan_site(snapshot.articles, snapshot.settings, today=build_today())
+            # The listings need no trends: written as soon as they are planned.
+            site = plan_site(snapshot.articles, snapshot.settings, early=partial(self._write_early, snapshot),
+                             moved=snapshot.moved, today=build_today())
             extra = list(site_files(site.index, site.pages, snapshot.settings))
-            with self._lock:
-                if snapshot.generation == self.state.generation:
-                    report = self._write_whole(snapshot, site, extra, start)
-                    break
+            report = self._write_whole(snapshot, site, extra, start)
+            if report is not None:
+                break
         # The site's model lives on until the next rebuild: keep the cyclic
         # collector from scanning it again at every save meanwhile (what
         # the last rebuild froze is let go first, so none of it leaks).
@@ -206,8 +291,8 @@ class IncrementalBuilder:
     def _refresh_into(
         self, reparsed: tuple[str, ...], problems: tuple[Problem, ...]
     ) -> tuple[tuple[str, ...], tuple[Problem, ...]]:
-        more_reparsed, more_problems = self._refresh_files()
-        return (*reparsed, *more_reparsed), (*problems, *more_problems)
+        refreshed = self._refresh_files()
+        return (*reparsed, *refreshed.reparsed), (*problems, *refreshed.problems)
 
     def _snapshot(self, reparsed: tuple[str, ...], problems: tuple[Problem, ...]) -> _Snapshot | None:
         """What to plan from; None when the site shows what the files hold."""
@@ -216,36 +301,105 @@ class IncrementalBuilder:
         if setup == state.setup and state.planned_generation == state.generation:
             return None
         settings = self._settings(setup)  # a SettingsError keeps the last good site
-        return _Snapshot(state.generation, tuple(self._published()), setup, settings, reparsed, problems)
+        if setup != state.setup:
+            self._renderer(setup, settings, Moved())  # so does a template that cannot be read
+        articles = self._published()
+        # Hand-written pages and the links between content files, as a full build finds them.
+        sources = read_sources(self.project.content, settings, articles=False)
+        moved, resolved, found = move_in(self.project.content, sources, articles, settings)
+        return _Snapshot(state.generation, tuple(resolved), setup, settings, reparsed, problems, moved,
+                         (*sources.problems, *found))
 
-    def _write_whole(self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], start: float) -> RebuildReport:
+    def _write_early(self, snapshot: _Snapshot, pages: list[Page]) -> None:
+        """Write the listings, tags, home and timeline that changed, before
+        trends and related items are found; not when every page changes."""
+        self._let_saves_in()
+        with self._lock:
+            state = self.state
+            if snapshot.generation != state.generation or snapshot.setup != state.setup:
+                return
+            if snapshot.moved.navigation != state.moved.navigation or state.renderer is None:
+                return
+            renderer = state.renderer
+            changed = [p for p in pages if state.pages.get(p.url) != p]
+        self._render_chunks(changed, renderer, snapshot.generation)
+
+    def _render_chunks(self, pages: list[Page], renderer: Renderer, generation: int) -> int | None:
+        """Render `pages` a chunk at a time, a waiting save first; None when a
+        save made them stale (those written so far are remembered)."""
+        written = 0
+        for first in range(0, len(pages), WRITE_CHUNK):
+            self._let_saves_in()
+            with self._lock:
+                if generation != self.state.generation:
+                    return None
+                written += self._render(pages[first:first + WRITE_CHUNK], renderer, Workers(self.workers))
+        return written
+
+    def _render(self, pages: list[Page], renderer: Renderer, workers: Workers) -> int:
+        """Render and write `pages`, and remember them; under the lock."""
         state, output = self.state, self.project.output
-        everything = snapshot.setup != state.setup
-        renderer = self._renderer(snapshot.setup, snapshot.settings)
-        changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p]
-        docs = search_docs(output)
-        written = render_pages(changed_pages, renderer, output, Workers(self.workers), only_if_changed=True,
-                               docs=_flat_docs(docs, changed_pages))
+        written = render_pages(pages, renderer, output, workers, only_if_changed=True, docs=_flat_docs(search_docs(output), pages))
+        state.pages.update((p.url, p) for p in pages)
+        # So that the next whole rebuild removes them if they are gone by then.
+        state.outputs |= {output_path(p.url) for p in pages}
+        state.search_changed |= {output_path(p.url) for p in pages if p.indexed}
+        return written
+
+    def _write_whole(
+        self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], start: float
+    ) -> RebuildReport | None:
+        """Every page that changed, in chunks; None when a save made the plan stale."""
+        with self._lock:
+            state = self.state
+            if snapshot.generation != state.generation:
+                return None
+            renderer = self._renderer(snapshot.setup, snapshot.settings, snapshot.moved)
+            everything = snapshot.setup != state.setup or snapshot.moved.navigation != state.moved.navigation
+            relinked = _Relinked(_relinked(state.moved, snapshot.moved) if state.plan is not None else frozenset())
+            changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p or relinked.shows(p)]
+        written = self._render_chunks(changed_pages, renderer, snapshot.generation)
+        self._let_saves_in()
+        with self._lock:
+            if written is None or snapshot.generation != self.state.generation:
+                return None
+            beside, removed = self._write_beside(snapshot, site, extra, everything)
+            return self._finish_whole(snapshot, site, renderer, changed_pages, written + beside, removed, start)
+
+    def _write_beside(
+        self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], everything: bool
+    ) -> tuple[int, int]:
+        """The files beside the pages (static files, data, feeds, the content's
+        own files), and files of pages gone removed: how many written, removed."""
+        state, output = self.state, self.project.output
         outputs = {output_path(p.url) for p in site.pages}
         static = static_files(self.project.theme)
-        if everything:
-            written += copy_files(static, output, "static/", only_if_changed=True)
+        written = copy_files(static, output, "static/", only_if_changed=True) if everything else 0
         outputs.update(f"static/{name}" for name in static)
-        for relpath, data in (*extra, (MARKER, MARKER_TEXT)):  # marked as a full build's site is
+        limit = snapshot.settings.max_file_mb * 1_000_000
+        published = [(relpath, read_bounded(path, limit)[0]) for relpath, path in snapshot.moved.published]
+        for relpath, data in (*published, *extra, (MARKER, MARKER_TEXT)):  # marked as a full build's site is
             written += write_file(output, relpath, data, only_if_changed=True)
             outputs.add(relpath)
         gone = sorted(state.outputs - outputs) if state.plan is not None else _strays(output, outputs)
         remove_files(output, gone)
         gone_indexed = {output_path(p.url) for p in state.pages.values() if p.indexed} & set(gone)
-        remove_docs(docs, gone_indexed)
-        state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
+        remove_docs(search_docs(output), gone_indexed)
         state.search_changed |= gone_indexed
-        new_index_problems = [p for p in site.problems if p not in state.index_problems]
-        state.pages = {p.url: p for p in site.pages}
         state.outputs = frozenset(outputs)
-        state.plan, state.planned_generation = site, snapshot.generation
+        return written, len(gone)
+
+    def _finish_whole(
+        self, snapshot: _Snapshot, site: SitePlan, renderer: Renderer, changed_pages: list[Page], written: int,
+        removed: int, start: float,
+    ) -> RebuildReport:
+        state = self.state
+        index_problems = [*snapshot.moved_problems, *site.problems]
+        new_index_problems = [p for p in index_problems if p not in state.index_problems]
+        state.pages = {p.url: p for p in site.pages}
+        state.plan, state.planned_generation, state.moved = site, snapshot.generation, snapshot.moved
         state.setup, state.settings, state.renderer = snapshot.setup, snapshot.settings, renderer
-        state.index_problems = frozenset(site.problems)
+        state.index_problems = frozenset(index_problems)
         search_changed, state.search_changed = state.search_changed, set()
         return RebuildReport(
             reparsed=snapshot.reparsed,
@@ -254,7 +408,7 @@ class IncrementalBuilder:
             articles=len(site.index.articles),
             rendered=len(changed_pages),
             written=written,
-            removed=len(gone),
+            removed=removed,
             indexed_changed=tuple(sorted(search_changed)),
             indexed=tuple(search_pages(site.pages)),
             seconds=time.perf_counter() - start,
@@ -270,56 +424,169 @@ class IncrementalBuilder:
             time.perf_counter() - start,
         )
 
+    def _let_saves_in(self) -> None:
+        """Wait while a save is being shown: it comes before background work."""
+        with self._saves:
+            self._saves.wait_for(lambda: self._saves_waiting == 0)
+
     # ------------------------------------------------------------ saved articles first
 
     def show_saved(self, changed: Iterable[Path] | None = None) -> RebuildReport | None:
-        """Write the pages of the articles saved since the last call, at once.
+        """Write the pages of the articles saved since the last call, at once,
+        and remove those of articles deleted or renamed.
 
         Their tags, cross-links and rows seen again are those a full build
-        gives; their trends and related items come from the last whole
-        rebuild's plan, until `rebuild` brings them and every other page up
-        to date. `changed` names the files that changed (added, edited or
-        removed) when the caller knows them, as the server's watcher does;
-        without it, every file is looked at. None when only a whole rebuild
-        will do: nothing built yet, or a change to templates, static files
-        or settings."""
+        gives, and so are the Closest links of other articles to them;
+        their trends and related items come from the last whole rebuild's
+        plan, until `rebuild` brings them and every other page up to date.
+        A saved hand-written page, or file published beside the pages, is
+        written (or removed) too. `changed` names the files that changed
+        (added, edited or removed) when the caller knows them, as the
+        server's watcher does; without it, every file is looked at. None
+        when only a whole rebuild will do: nothing built yet, or a change
+        to templates, static files or settings."""
         start = time.perf_counter()
-        with self._lock:
-            state = self.state
-            if state.plan is None or state.renderer is None or self._setup_stamps() != state.setup:
-                return None
-            reparsed, problems = self._refresh_files(changed)
-            if not reparsed:
-                return RebuildReport((), (), (), len(state.corpus), 0, 0, 0, (), (), 0.0, whole=False)
-            # By id: a file whose permalink another file has first shows that one's pages, as a full build does.
-            saved = {
-                kept.id: kept
-                for path in reparsed
-                if (article := _article_of(state.files.get(path))) and (kept := state.corpus.article(article.id))
-            }
-            index = state.corpus.index_for(saved.values())
-            pages = [page for article in index.articles for page in article_pages(article, index, state.plan.foresight)]
-            changed_pages = [p for p in pages if state.pages.get(p.url) != p]
-            written = render_pages(changed_pages, state.renderer, self.project.output, SERIAL, only_if_changed=True,
-                                   docs=_flat_docs(search_docs(self.project.output), changed_pages))
-            state.pages.update((p.url, p) for p in changed_pages)
-            # So that the next whole rebuild removes them if they are gone by then.
-            state.outputs |= {output_path(p.url) for p in changed_pages}
-            state.search_changed |= {output_path(p.url) for p in changed_pages if p.indexed}
-            return RebuildReport(
-                reparsed=tuple(reparsed),
-                kept=tuple(path for path in reparsed if _is_kept(state.files.get(path))),
-                problems=tuple(sorted(problems)),
-                articles=len(state.corpus),
-                rendered=len(changed_pages),
-                written=written,
-                removed=0,
-                indexed_changed=(),
-                indexed=(),
-                seconds=time.perf_counter() - start,
-                whole=False,
-                saved_indexed=tuple(output_path(p.url) for p in changed_pages if p.indexed),
-            )
+        with self._saves:
+            self._saves_waiting += 1
+        try:
+            with self._lock:
+                return self._show_saved(changed, start)
+        finally:
+            with self._saves:
+                self._saves_waiting -= 1
+                self._saves.notify_all()
+
+    def _show_saved(self, changed: Iterable[Path] | None, start: float) -> RebuildReport | None:
+        state = self.state
+        if state.plan is None or state.renderer is None or self._setup_stamps() != state.setup:
+            return None
+        refreshed = self._refresh_files(changed)
+        if not refreshed.reparsed and not refreshed.others:
+            return RebuildReport((), (), (), len(state.corpus), 0, 0, 0, (), (), 0.0, whole=False)
+        # By id: a file whose permalink another file has first shows that one's pages, as a full build does.
+        saved: dict[str, Article] = {}
+        gone: list[Article] = []
+        for article in (*refreshed.left, *refreshed.joined):
+            kept = state.corpus.article(article.id)
+            if kept is not None:
+                saved[kept.id] = kept
+            else:
+                gone.append(article)
+        linking = {a.id: a for changed_id in [*saved, *(a.id for a in gone)] for a in state.corpus.linking_to(changed_id)}
+        linking = {i: a for i, a in linking.items() if i not in saved}
+        shown = resolve_closest([*saved.values(), *linking.values()], state.moved.links)
+        index = state.corpus.index_for(shown)
+        pages = [page for article in shown[:len(saved)] for page in article_pages(article, index, state.plan.foresight)]
+        pages += [article_page(article, index, state.plan.foresight) for article in shown[len(saved):]]
+        pages += self._saved_handwritten(refreshed.others)
+        changed_pages = [p for p in pages if state.pages.get(p.url) != p]
+        written = self._render(changed_pages, state.renderer, SERIAL)
+        written += self._copy_published(refreshed.others)
+        removed = self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
+        return RebuildReport(
+            reparsed=tuple(refreshed.reparsed),
+            kept=tuple(path for path in refreshed.reparsed if _is_kept(state.files.get(path))),
+            problems=tuple(sorted(refreshed.problems)),
+            articles=len(state.corpus),
+            rendered=len(changed_pages),
+            written=written,
+            removed=removed,
+            indexed_changed=(),
+            indexed=(),
+            seconds=time.perf_counter() - start,
+            whole=False,
+            saved_indexed=tuple(output_path(p.url) for p in changed_pages if p.indexed),
+            saves=tuple(refreshed.saves),
+        )
+
+    def show_setup(self, open_pages: Sequence[str]) -> RebuildReport | None:
+        """After a save to templates, static files or settings, which change
+        every page: write the pages an editor has open (paths in the output
+        folder) at once, from the last plan, before `rebuild` redoes them all
+        with the rest. None when there is nothing to show so soon: nothing
+        built yet, no such save, or a save that breaks the site (the whole
+        rebuild says where, and keeps the last good site)."""
+        start = time.perf_counter()
+        with self._saves:
+            self._saves_waiting += 1
+        try:
+            with self._lock:
+                return self._show_setup(open_pages, start)
+        finally:
+            with self._saves:
+                self._saves_waiting -= 1
+                self._saves.notify_all()
+
+    def _show_setup(self, open_pages: Sequence[str], start: float) -> RebuildReport | None:
+        state = self.state
+        setup = self._setup_stamps()
+        if state.plan is None or setup == state.setup or not open_pages:
+            return None
+        try:
+            renderer = self._renderer(setup, self.load_settings(), state.moved)
+        except (SettingsError, TemplateFailure):
+            return None
+        by_path = {output_path(page.url): page for page in state.pages.values()}
+        pages = [page for path in open_pages if (page := by_path.get(path)) is not None]
+        try:
+            # Not remembered as written: the whole rebuild renders every page again.
+            written = render_pages(pages, renderer, self.project.output, SERIAL, only_if_changed=True)
+        except TemplateFailure:
+            return None
+        seconds = time.perf_counter() - start
+        return RebuildReport((), (), (), len(state.corpus), len(pages), written, 0, (), (), seconds, whole=False)
+
+    def _saved_handwritten(self, others: list[Path]) -> list[Page]:
+        """The saved hand-written pages, as the last whole rebuild's links see them."""
+        content, settings = self.project.content, self.state.settings or Settings()
+        pages: list[Page] = []
+        for path in others:
+            if path.suffix != ".md" or not path.is_file():
+                continue
+            try:
+                source = read_source(path)
+            except OSError:
+                continue  # said by the whole rebuild that follows
+            page, _ = parse_page(source.data, source.path, content_relpath(content, path), settings.language)
+            if page is not None:
+                pages.extend(handwritten_pages([page]))
+        # A page whose address another page has waits for the whole rebuild, which decides.
+        return [p for p in pages if (known := self.state.pages.get(p.url)) is None or known.source == p.source]
+
+    def _copy_published(self, others: list[Path]) -> int:
+        """The saved files published beside the pages, that the last whole rebuild published too."""
+        published = {display_path(path): relpath for relpath, path in self.state.moved.published}
+        limit = (self.state.settings or Settings()).max_file_mb * 1_000_000
+        written = 0
+        for path in others:
+            relpath = published.get(display_path(path))
+            if relpath is not None and path.is_file():
+                try:
+                    written += write_file(self.project.output, relpath, read_bounded(path, limit)[0], only_if_changed=True)
+                except OSError:
+                    continue  # said by the whole rebuild that follows
+        return written
+
+    def _remove_pages(self, shown: set[str], gone_sources: list[str], others: list[Path]) -> int:
+        """Remove the pages of deleted and renamed articles and hand-written
+        pages, and deleted published files, at once; how many files went."""
+        state = self.state
+        sources = {*gone_sources, *(display_path(p) for p in others if not p.exists())}
+        urls = [
+            url for url, page in state.pages.items()
+            if url not in shown and _is_own(page) and _source_file(page) in sources
+        ]
+        files = [output_path(url) for url in urls]
+        published = {display_path(path): relpath for relpath, path in state.moved.published}
+        files += [relpath for source, relpath in published.items() if source in sources]
+        remove_files(self.project.output, files)
+        gone_indexed = {output_path(url) for url in urls if state.pages[url].indexed}
+        remove_docs(search_docs(self.project.output), gone_indexed)
+        state.search_changed |= gone_indexed
+        for url in urls:
+            del state.pages[url]
+        state.outputs -= set(files)
+        return len(files)
 
     # ------------------------------------------------------------ content
 
@@ -328,28 +595,55 @@ class IncrementalBuilder:
         articles = (_published_article(cached.shown) for _, cached in sorted(self.state.files.items()))
         return [a for a in articles if a is not None]
 
-    def _refresh_files(self, changed: Iterable[Path] | None = None) -> tuple[list[str], list[Problem]]:
+    def _refresh_files(self, changed: Iterable[Path] | None = None) -> _Refreshed:
         """Re-read and re-parse the files whose stamp changed, of `changed`
         if given, else of all; forget deleted ones."""
         content = self.project.content
         selection = self._selection()
         if changed is None:
-            present = list_sources(content, selection)
+            listed = list_content(content, selection, (self.state.settings or Settings()).max_file_mb * 1_000_000)
+            present = listed.articles
             absent = self.state.files.keys() - {display_path(p) for p in present}
+            others = [*listed.pages, *(path for _, path in listed.published)]
+            gone_others = [Path(p) for p in self.state.others.keys() - {display_path(p) for p in others}]
         else:
-            present, absent = [], set()
+            present, absent, others, gone_others = [], set(), [], []
             for path in sorted(p for p in changed if is_source(content, p, selection)):
                 if path.is_file():
                     present.append(path)
                 else:
                     absent.add(display_path(path))
-        return self._reread(present, absent)
+            others = sorted(p for p in changed if _is_other(content, p, selection) and p.is_file())
+            gone_others = sorted(p for p in changed if _is_other(content, p, selection) and not p.is_file())
+        refreshed = self._reread(present, absent)
+        restamped = self._restamp(others, gone_others)
+        refreshed.others.extend(restamped)
+        refreshed.saves.extend((display_path(p), "saved" if p.is_file() else "deleted") for p in restamped)
+        return refreshed
 
-    def _reread(self, present: list[Path], absent: set[str]) -> tuple[list[str], list[Problem]]:
+    def _restamp(self, present: list[Path], gone: list[Path]) -> list[Path]:
+        """Hand-written pages and published files whose stamp changed, or that are gone."""
+        others = self.state.others
+        changed = []
+        for path in present:
+            try:
+                stamp = stamp_of(path)
+            except OSError:
+                continue
+            if others.get(display_path(path)) != stamp:
+                others[display_path(path)] = stamp
+                changed.append(path)
+        for path in gone:
+            if others.pop(display_path(path), None) is not None:
+                changed.append(path)
+        if changed:
+            self.state.generation += 1
+        return changed
+
+    def _reread(self, present: list[Path], absent: set[str]) -> _Refreshed:
         today = build_today()
         files = self.state.files
-        reparsed: list[str] = []
-        problems: list[Problem] = []
+        found = _Refreshed([], [], [], [], [], [])
         changes: list[Change] = []
         shown_changed = False
         for path in present:
@@ -365,19 +659,23 @@ class IncrementalBuilder:
             shown = cached.shown if cached else None
             now_shown = latest if is_acceptable(latest, shown) else shown
             files[shown_path] = CachedFile(stamp, latest, now_shown)
-            reparsed.append(shown_path)
-            problems.extend(latest.problems)
+            found.reparsed.append(shown_path)
+            found.saves.append((shown_path, "edited" if cached else "added"))
+            found.problems.extend(latest.problems)
             if cached is None or now_shown is not shown:
                 shown_changed = True
                 changes.append((_published_article(shown), _published_article(now_shown)))
         for gone in sorted(absent & files.keys()):
             changes.append((_published_article(files.pop(gone).shown), None))
-            reparsed.append(gone)
+            found.reparsed.append(gone)
+            found.saves.append((gone, "deleted"))
             shown_changed = True
-        self.state.corpus.update(changes)
+        left, joined = self.state.corpus.update(changes)
+        found.left.extend(left)
+        found.joined.extend(joined)
         if shown_changed:
             self.state.generation += 1
-        return reparsed, problems
+        return found
 
     # ------------------------------------------------------------ setup
 
@@ -393,8 +691,7 @@ class IncrementalBuilder:
         return tuple(stamps)
 
     def _selection(self) -> Selection:
-        """Which files are articles: hand-written pages and excluded files are not
-        (the preview shows articles only; a full build shows pages too)."""
+        """Which files are articles: hand-written pages and excluded files are not."""
         try:
             return Selection.of(self.state.settings or self.load_settings())
         except SettingsError:  # reported when the site is planned
@@ -405,11 +702,20 @@ class IncrementalBuilder:
             return self.state.settings
         return self.load_settings()
 
-    def _renderer(self, setup: Setup, settings: Settings) -> Renderer:
-        if self.state.renderer is not None and setup == self.state.setup:
-            return self.state.renderer
+    def _renderer(self, setup: Setup, settings: Settings, moved: Moved) -> Renderer:
+        """The renderer for these templates, settings and links; a template
+        that cannot be read raises TemplateFailure before any page is written."""
+        state = self.state
+        if state.renderer is not None and setup == state.setup and _same_links(state.moved, moved):
+            return state.renderer
         theme = self.project.theme
-        return Renderer(theme, settings, asset_versions(theme))
+        renderer = Renderer(
+            theme, settings, asset_versions(theme), links=moved.links, holders=moved.holders, navigation=moved.navigation
+        )
+        if setup != state.setup and (problems := renderer.check_template_files()):
+            raise TemplateFailure(*problems)
+        return renderer
+
 
 
 def search_docs(output: Path) -> Path:
@@ -453,6 +759,93 @@ def _strays(output: Path, expected: set[str]) -> list[str]:
 
 def _is_hidden(relpath: str) -> bool:
     return any(part.startswith(".") and part != ".nojekyll" for part in relpath.split("/"))
+
+
+def _is_other(content: Path, path: Path, selection: Selection) -> bool:
+    """Whether `path` is a hand-written page or a file a build may publish."""
+    try:
+        relpath = path.absolute().relative_to(content.absolute()).as_posix()
+    except ValueError:  # outside the content folder
+        return False
+    if any(part.startswith(".") for part in relpath.split("/")) or selection.is_excluded(relpath):
+        return False
+    if path.suffix == ".md":
+        return selection.is_page(relpath)
+    return path.suffix.lower() in PUBLISHED_SUFFIXES
+
+
+def _is_own(page: Page) -> bool:
+    """Whether the page is one content file's own: an article's, one of its
+    rows', or a hand-written page."""
+    context = page.context
+    match context:
+        case ArticleContext() | EntryContext() | RowsFileContext() | HandwrittenContext():
+            return True
+        case (
+            HomeContext() | ListingContext() | TagIndexContext() | TagContext() | TimelineContext() | DataContext()
+            | SearchContext() | NotFoundContext() | TrendsContext() | TrendContext() | InsightsContext()
+            | RedirectContext()
+        ):
+            return False
+        case _:
+            assert_never(context)
+
+
+def _source_file(page: Page) -> str:
+    """The content file an own page comes from (a row's source names its line too)."""
+    if isinstance(page.context, EntryContext):
+        return page.context.article.path
+    return page.source
+
+
+def _same_links(old: Moved, new: Moved) -> bool:
+    return old.links == new.links and old.holders == new.holders and old.navigation == new.navigation
+
+
+def _relinked(old: Moved, new: Moved) -> frozenset[str]:
+    """What content may link to whose page or file changed: ids, content
+    paths and published files, each also by its last part (links are
+    written relative to their file)."""
+    keys: set[str] = set()
+    pairs = ((old.links.by_file, new.links.by_file), (old.links.by_id, new.links.by_id), (old.holders, new.holders))
+    for before, after in pairs:
+        keys.update(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    keys.update(old.links.published ^ new.links.published)
+    return frozenset({*keys, *(key.rsplit("/", 1)[-1] for key in keys)} - {""})
+
+
+class _Relinked:
+    """Which pages show markdown that may link to what `_relinked` found:
+    their bytes change although their page did not."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys = keys
+        self._articles: dict[int, bool] = {}
+
+    def shows(self, page: Page) -> bool:
+        if not self.keys:
+            return False
+        context = page.context
+        match context:
+            case ArticleContext() | EntryContext():
+                return self._mentions(context.article)
+            case HandwrittenContext():
+                return any(key in context.page.body for key in self.keys)
+            case (
+                HomeContext() | RowsFileContext() | ListingContext() | TagIndexContext() | TagContext()
+                | TimelineContext() | DataContext() | SearchContext() | NotFoundContext() | TrendsContext()
+                | TrendContext() | InsightsContext() | RedirectContext()
+            ):
+                return False
+            case _:
+                assert_never(context)
+
+    def _mentions(self, article: Article) -> bool:
+        found = self._articles.get(id(article))
+        if found is None:
+            text = repr(article)
+            found = self._articles[id(article)] = any(key in text for key in self.keys)
+        return found
 
 
 # ---------------------------------------------------------------- search
@@ -524,10 +917,12 @@ class PreviewSearch:
             pages, changed, self._changed = self._pages, self._changed, set()
             whole_pending, saved = self._whole_pending, self._saved_requested
         start = time.perf_counter()
+        docs = search_docs(self.site)
+        # A save removes a deleted article's pages (and their documents) at
+        # once, before the whole rebuild says which pages there are.
+        pages = tuple(page for page in pages if (docs / doc_name(page.path)).is_file())
         try:
-            self._shards, stats = update_search_index(
-                self.site, search_docs(self.site), pages, changed, self._shards, self.shard_pages
-            )
+            self._shards, stats = update_search_index(self.site, docs, pages, changed, self._shards, self.shard_pages)
         except BaseException:
             # Such as a page removed by a rebuild while it was being indexed:
             # the next update does these pages again.

@@ -29,6 +29,7 @@ import mimetypes
 import os
 import socket
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,8 @@ PROTOCOL = "http://livereload.com/protocols/official-7"
 NOT_FOUND_PAGE = "404.html"
 POLL_SECONDS = 0.2
 """How often the watched files are looked at: a saved file is seen within this."""
+RECENT_PAGES = 8
+"""Pages last served that `recent_pages` names: those an editor has open."""
 
 Stamp = tuple[int, int]
 Say = Callable[[str], None]
@@ -239,6 +242,7 @@ class PreviewServer:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping = threading.Event()
         self.ready = threading.Event()
+        self._recent: deque[str] = deque(maxlen=RECENT_PAGES)
         # Before the first build, so that a save during it is seen after it.
         self._seen = scan(self.watched)
 
@@ -275,6 +279,16 @@ class PreviewServer:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.loop.stop)
 
+    def recent_pages(self) -> tuple[str, ...]:
+        """The web pages last served, as paths in the folder, latest first:
+        a change to every page writes these first."""
+        return tuple(reversed(self._recent))
+
+    def _served(self, relpath: str) -> None:
+        if relpath in self._recent:
+            self._recent.remove(relpath)
+        self._recent.append(relpath)
+
     def reload_browsers(self) -> None:
         """Tell every open page to reload; callable from any thread."""
         if self.loop is not None and not self.loop.is_closed():
@@ -283,7 +297,7 @@ class PreviewServer:
     # ------------------------------------------------------------ internals
 
     def _application(self) -> tornado.web.Application:
-        page_options = {"folder": self.folder, "tag": livereload_tag(self.port), "guard": self.guard}
+        page_options = {"folder": self.folder, "tag": livereload_tag(self.port), "guard": self.guard, "served": self._served}
         return tornado.web.Application(log_function=_quiet, handlers=[
             (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder, "guard": self.guard}),
             (r"/livereload\.js", _LiveReloadScript, {"guard": self.guard}),
@@ -398,10 +412,11 @@ class _Files(tornado.web.RequestHandler):
     """The preview folder's files, as GitHub Pages would serve them, with
     livereload.js added to every HTML page."""
 
-    def initialize(self, folder: Path, tag: bytes, guard: HostGuard) -> None:
+    def initialize(self, folder: Path, tag: bytes, guard: HostGuard, served: Callable[[str], None]) -> None:
         self.folder = folder
         self.tag = tag
         self.guard = guard
+        self.served = served
 
     def prepare(self) -> None:
         _refuse_stranger(self, self.guard)
@@ -445,6 +460,8 @@ class _Files(tornado.web.RequestHandler):
         if content_type == "text/html":
             data = inject(data, self.tag)
             content_type += "; charset=utf-8"
+            if status == 200 and path.is_relative_to(self.folder.resolve()):
+                self.served(path.relative_to(self.folder.resolve()).as_posix())
         self.set_status(status)
         self.set_header("Content-Type", content_type)
         self.set_header("Cache-Control", "no-store")
