@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from foresite.build import site_files as publish
+from foresite.build.stages import build_today
 from foresite.core.config import Settings
 from foresite.core.model import Article, Kind
 from foresite.index.site_index import build_index
@@ -219,7 +220,9 @@ def _note_failure(response: Response, failed: list[str]) -> None:
 def test_feeds_parse_as_atom_and_their_entries_are_built_pages(served: tuple[str, Path]) -> None:
     base_url, site = served
     data = json.loads((site / "data" / "articles.json").read_bytes())
-    dated = [a for a in data["articles"] if a["date"]]
+    # An article dated after the build (content/ has one) is in no feed yet.
+    dated = [a for a in data["articles"] if a["date"] and a["date"] <= build_today().isoformat()]
+    assert len(dated) < sum(1 for a in data["articles"] if a["date"])
     feeds = feed_files(site)
     assert len(feeds) > 10
     for path in feeds:
@@ -327,11 +330,15 @@ def test_sitemap_lists_exactly_the_built_pages_with_article_dates(served: tuple[
     assert set(entries) == {base_url + url for url, _ in html_pages(site)}
     assert base_url + "404.html" not in entries
     articles = json.loads((site / "data" / "articles.json").read_bytes())["articles"]
+    # A date after the build's (content/ has one, a typo for 2019) dates no page.
+    today = build_today().isoformat()
+    assert any(a["date"] and a["date"] > today for a in articles)
     for article in articles:
-        assert entries[article["url"]] == article["date"]
+        expected = article["date"] if article["date"] and article["date"] <= today else None
+        assert entries[article["url"]] == expected
         for row in article["rows"]:
-            assert entries[row["url"]] == article["date"]
-    newest = max(a["date"] for a in articles if a["date"])
+            assert entries[row["url"]] == expected
+    newest = max(a["date"] for a in articles if a["date"] and a["date"] <= today)
     assert entries[base_url] == newest
     robots = (site / "robots.txt").read_text()
     assert f"Sitemap: {base_url}sitemap.xml" in robots.splitlines()
@@ -353,6 +360,35 @@ def test_a_sitemap_past_the_limit_becomes_an_index(monkeypatch: pytest.MonkeyPat
     assert parts == [f"https://example.org/sitemaps/{n}.xml" for n in range(1, len(files))]
     total = sum(len(ET.fromstring(files[f"sitemaps/{n}.xml"])) for n in range(1, len(files)))
     assert total == listed
+
+
+def test_an_article_dated_after_the_build_leads_no_feed_and_dates_no_sitemap_entry() -> None:
+    from foresite.build.stages import plan
+
+    articles = list(_articles_of(ROOT / "content"))
+    dates = sorted({a.date for a in articles if a.date})
+    today = dates[-2]  # the newest article now lies in the future
+    settings = Settings(base_url="https://example.org/")
+    index, pages, _ = plan(articles, settings, today=today)
+    files = dict(publish.site_files(index, pages, settings, today))
+    atom = "{http://www.w3.org/2005/Atom}"
+    site_feed = ET.fromstring(files["feed.xml"])
+    stamps = [e.findtext(f"{atom}updated") for e in site_feed.iter(f"{atom}entry")]
+    assert stamps and max(stamps) == f"{today.isoformat()}T00:00:00Z"
+    assert site_feed.findtext(f"{atom}updated") == f"{today.isoformat()}T00:00:00Z"
+    later = [a for a in articles if a.date and a.date > today]
+    assert later
+    for path, data in files.items():
+        if path.endswith(".xml") and b"<feed" in data[:300]:
+            for stamp in ET.fromstring(data).iter(f"{atom}updated"):
+                assert (stamp.text or "") <= f"{today.isoformat()}T99", (path, stamp.text)
+    lastmods = [m.text or "" for m in ET.fromstring(files["sitemap.xml"]).iter(f"{{{publish.SITEMAP_NS}}}lastmod")]
+    assert lastmods and max(lastmods) == today.isoformat()
+    # The same build a day after the newest date lists it again.
+    files = dict(publish.site_files(index, pages, settings, dates[-1]))
+    assert max(m.text or "" for m in ET.fromstring(files["sitemap.xml"]).iter(f"{{{publish.SITEMAP_NS}}}lastmod")) == (
+        dates[-1].isoformat()
+    )
 
 
 def _articles_of(content: Path) -> Iterator[Article]:

@@ -233,7 +233,7 @@ def _documents(staging: Path, shards: Sequence[Shard] | None) -> Iterator[Search
 
 def _write_the_rest(clock: _Stopwatch, theme: Theme, staging: Path, site: SitePlan, settings: Settings, moved: Moved) -> None:
     with clock.stage("write"):
-        write_site_files(theme, staging, site.index, site.pages, settings, moved)
+        write_site_files(theme, staging, site, settings, moved)
 
 
 @dataclass(frozen=True)

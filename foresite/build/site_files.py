@@ -49,16 +49,19 @@ FAVICON_ICO = "favicon.ico"
 """At the root, where browsers ask for it when a page names no icon (a site at a domain's root)."""
 
 
-def site_files(index: SiteIndex, pages: Sequence[Page], settings: Settings) -> Iterator[tuple[str, bytes]]:
-    """(output path, bytes) of every non-page file of the site."""
+def site_files(
+    index: SiteIndex, pages: Sequence[Page], settings: Settings, today: datetime.date = datetime.date.max
+) -> Iterator[tuple[str, bytes]]:
+    """(output path, bytes) of every non-page file of the site; no feed or
+    sitemap date is later than `today`, the build's (see plan_feeds)."""
     # GitHub Pages would otherwise run Jekyll, which drops folders such as _x.
     yield ".nojekyll", b""
     if settings.domain:
         yield "CNAME", f"{settings.domain}\n".encode("ascii")
     yield "robots.txt", robots_txt(settings)
     if settings.base_url:
-        yield from sitemap_files(pages, index, settings)
-    for feed in plan_feeds(index, settings):
+        yield from sitemap_files(pages, index, settings, today)
+    for feed in plan_feeds(index, settings, today):
         yield feed.url, render_feed(feed, settings)
     yield from data_files(index, settings)
     yield TOUCH_ICON, icon_png(180)
@@ -104,15 +107,19 @@ def is_generated_path(relpath: str) -> bool:
     return folded in root_files or folded.startswith(GENERATED_FOLDERS)
 
 
-def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | None:
-    """The newest article date the page shows; `newest` for site-wide pages."""
+def last_modified(
+    page: Page, newest: datetime.date | None, today: datetime.date = datetime.date.max
+) -> datetime.date | None:
+    """The newest article date the page shows, up to `today` (a later one is
+    a typo, and search engines distrust a sitemap that dates pages in the
+    future); `newest` for site-wide pages."""
     match page.context:
         case ArticleContext() | EntryContext() as context:
-            return context.article.date
+            return _newest([context.article.date], today)
         case TagContext() as context:
-            return _newest(a.date for a in context.articles)
+            return _newest((a.date for a in context.articles), today)
         case ListingContext() as context:
-            return _newest([*(a.date for a in context.articles), *(p.article.date for p in context.entries)])
+            return _newest([*(a.date for a in context.articles), *(p.article.date for p in context.entries)], today)
         case (
             HomeContext() | TagIndexContext() | TimelineContext() | DataContext() | SearchContext()
             | TrendsContext() | TrendContext() | InsightsContext() | HandwrittenContext()
@@ -124,15 +131,17 @@ def last_modified(page: Page, newest: datetime.date | None) -> datetime.date | N
             assert_never(page.context)
 
 
-def _newest(dates: Iterable[datetime.date | None]) -> datetime.date | None:
-    return max((d for d in dates if d), default=None)
+def _newest(dates: Iterable[datetime.date | None], today: datetime.date = datetime.date.max) -> datetime.date | None:
+    return max((d for d in dates if d and d <= today), default=None)
 
 
-def sitemap_files(pages: Sequence[Page], index: SiteIndex, settings: Settings) -> Iterator[tuple[str, bytes]]:
+def sitemap_files(
+    pages: Sequence[Page], index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max
+) -> Iterator[tuple[str, bytes]]:
     """sitemap.xml, or, past SITEMAP_LIMIT pages, a sitemap index and its parts."""
-    newest = _newest(a.date for a in index.articles)
+    newest = _newest((a.date for a in index.articles), today)
     entries = [
-        (absolute(settings.base_url, page.url), last_modified(page, newest)) for page in sitemap_pages(pages)
+        (absolute(settings.base_url, page.url), last_modified(page, newest, today)) for page in sitemap_pages(pages)
     ]
     if len(entries) <= SITEMAP_LIMIT:
         yield SITEMAP, _sitemap(entries)

@@ -231,7 +231,7 @@ def _plan_site(
     handed: list[Page] = []
     problems = list(index.problems)
     if early is not None:
-        handed, collisions = without_collisions(index_pages(index, settings, tags.of_tag))
+        handed, collisions = without_collisions(index_pages(index, settings, tags.of_tag, today))
         problems.extend(collisions)
         early(handed)
     known = foresight_but_related(index, settings, tags, today)
@@ -239,7 +239,7 @@ def _plan_site(
 
     def plan_later() -> None:
         if early is None:
-            later.extend(index_pages(index, settings, known.of_tag))
+            later.extend(index_pages(index, settings, known.of_tag, today))
         later.extend(foresight_pages(index, settings, known))
 
     # Related items are six large, independent jobs: worth a process each
@@ -306,16 +306,14 @@ def render_pages(
         return sum(workers.map(render, pages, alongside=alongside))
 
 
-def write_site_files(
-    theme: Theme, root: Path, index: SiteIndex, pages: Sequence[Page], settings: Settings, moved: Moved = Moved()
-) -> None:
+def write_site_files(theme: Theme, root: Path, site: SitePlan, settings: Settings, moved: Moved = Moved()) -> None:
     """The site's files beside its pages: static files, data, feeds, icons,
     and the content's own images and documents."""
     for relpath, path in moved.published:
         data, _ = read_bounded(path, settings.max_file_mb * 1_000_000)  # never through a link swapped in since
         write_file(root, relpath, data, only_if_changed=False)
     copy_files(static_files(theme), root, "static/", only_if_changed=False)
-    for relpath, data in site_files(index, pages, settings):
+    for relpath, data in site_files(site.index, site.pages, settings, site.foresight.today):
         write_file(root, relpath, data, only_if_changed=False)
 
 

@@ -42,29 +42,34 @@ class Feed:
     """Newest first, dated articles only: an entry needs a date."""
 
 
-def has_feed(tag: Tag, index: SiteIndex) -> bool:
-    """Themes and categories with a dated article have a feed (an entry needs a date)."""
-    return tag.kind in FEED_TAG_KINDS and any(a.date for a in index.tag_articles.get(tag, ()))
+def has_feed(tag: Tag, index: SiteIndex, today: datetime.date = datetime.date.max) -> bool:
+    """Themes and categories with an article dated up to `today` have a feed
+    (an entry needs a date, and plan_feeds leaves later ones out)."""
+    return tag.kind in FEED_TAG_KINDS and any(a.date and a.date <= today for a in index.tag_articles.get(tag, ()))
 
 
-def plan_feeds(index: SiteIndex, settings: Settings) -> Iterator[Feed]:
-    """The site's feed, then one per theme and category that has_feed."""
-    yield Feed(feed_url(), settings.title, "", _latest(index.articles, settings.feed_items))
+def plan_feeds(index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max) -> Iterator[Feed]:
+    """The site's feed, then one per theme and category that has_feed.
+
+    An article dated after `today` (the build's) is in none yet: its date is
+    most likely a typo, and a feed reader would put it above every other
+    entry for years. It comes in with the first build on or after its date."""
+    yield Feed(feed_url(), settings.title, "", _latest(index.articles, settings.feed_items, today))
     for kind in FEED_TAG_KINDS:
         for tag in index.tags[kind]:
-            if not has_feed(tag, index):
+            if not has_feed(tag, index, today):
                 continue
             yield Feed(
                 feed_url(tag),
                 f"{settings.title}: {tag.kind.label} {tag.label}",
                 tag_url(tag),
-                _latest(index.tag_articles.get(tag, ()), settings.feed_items),
+                _latest(index.tag_articles.get(tag, ()), settings.feed_items, today),
             )
 
 
-def _latest(articles: Sequence[Article], count: int) -> tuple[Article, ...]:
+def _latest(articles: Sequence[Article], count: int, today: datetime.date) -> tuple[Article, ...]:
     # Articles come newest first with the undated last, so the dated ones lead.
-    return tuple(a for a in articles if a.date)[:count]
+    return tuple(a for a in articles if a.date and a.date <= today)[:count]
 
 
 def atom_timestamp(date: datetime.date | None) -> str:

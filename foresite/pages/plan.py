@@ -105,19 +105,22 @@ def leading_pages(
         yield from article_pages(article, index, foresight)
 
 
-def index_pages(index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None) -> Iterator[Page]:
+def index_pages(
+    index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None, today: datetime.date = datetime.date.max
+) -> Iterator[Page]:
     """The pages after the articles': listings, tags, timeline, data, search
     and 404. None shows related items or trends, only the momentum of tags
-    (`of_tag`), so the build renders these while it finds the rest."""
+    (`of_tag`), so the build renders these while it finds the rest. Feeds
+    are linked as `today` has them (feeds.has_feed)."""
     yield from listing_pages(None, index, settings)
     for kind in Kind:
         yield from listing_pages(kind, index, settings)
     for tag_kind in TagKind:
         yield tag_index_page(tag_kind, index, settings)
         for tag in index.tags[tag_kind]:
-            yield from tag_pages(tag, index, settings, of_tag)
+            yield from tag_pages(tag, index, settings, of_tag, today)
     yield timeline_page(index, settings)
-    yield data_page(index, settings)
+    yield data_page(index, settings, today)
     yield Page("search/", "search.html", "Search", "Search every article and row of the scan.", settings.language, SearchContext(), "search page")
     yield Page("404.html", "404.html", "Page not found", "This page does not exist.", settings.language, NotFoundContext(), "404 page")
 
@@ -307,7 +310,10 @@ def _initial(key: str) -> str:
     return first if first.isascii() and first.isalpha() else "#"
 
 
-def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None) -> Iterator[Page]:
+def tag_pages(
+    tag: Tag, index: SiteIndex, settings: Settings, of_tag: TagTrajectories | None = None,
+    today: datetime.date = datetime.date.max,
+) -> Iterator[Page]:
     articles = index.tag_articles[tag]
     size = settings.tag_articles_per_page
     pager = _pager(max(1, math.ceil(len(articles) / size)), lambda n: tag_url(tag, n))
@@ -320,7 +326,7 @@ def tag_pages(tag: Tag, index: SiteIndex, settings: Settings, of_tag: TagTraject
         yield Page(
             tag_url(tag, number), "tag.html", f"{tag.kind.label}: {tag.label}{suffix}",
             f"{len(articles)} articles on {tag.label}, with their signals, behaviors, issues, technologies and concerns.",
-            settings.language, context, f"{tag.kind.value} '{tag.label}'", feed=feed_url(tag) if has_feed(tag, index) else "",
+            settings.language, context, f"{tag.kind.value} '{tag.label}'", feed=feed_url(tag) if has_feed(tag, index, today) else "",
         )
 
 
@@ -348,7 +354,7 @@ def _describe(text: str, limit: int = 200) -> str:
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def data_page(index: SiteIndex, settings: Settings) -> Page:
+def data_page(index: SiteIndex, settings: Settings, today: datetime.date = datetime.date.max) -> Page:
     files = (
         DataFile(ARTICLES_FILE, data_file_url(ARTICLES_FILE), f"All {len(index.articles)} articles, each with its rows."),
         DataFile(SCHEMA_FILE, data_file_url(SCHEMA_FILE), f"The JSON Schema of {ARTICLES_FILE}."),
@@ -357,7 +363,7 @@ def data_page(index: SiteIndex, settings: Settings) -> Page:
             for kind in Kind
         ),
     )
-    examples = [tag for kind in (TagKind.THEME, TagKind.CATEGORY) for tag in index.tags[kind] if has_feed(tag, index)]
+    examples = [tag for kind in (TagKind.THEME, TagKind.CATEGORY) for tag in index.tags[kind] if has_feed(tag, index, today)]
     context = DataContext(
         files=files,
         article_fields=_documented(ARTICLE_FIELDS),

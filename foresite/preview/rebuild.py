@@ -278,7 +278,7 @@ class IncrementalBuilder:
             # The listings need no trends: written as soon as they are planned.
             site = plan_site(snapshot.articles, snapshot.settings, early=partial(self._write_early, snapshot),
                              moved=snapshot.moved, today=build_today())
-            extra = list(site_files(site.index, site.pages, snapshot.settings))
+            extra = list(site_files(site.index, site.pages, snapshot.settings, site.foresight.today))
             report = self._write_whole(snapshot, site, extra, start)
             if report is not None:
                 break
