@@ -41,7 +41,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -429,6 +430,20 @@ class IncrementalBuilder:
         with self._saves:
             self._saves.wait_for(lambda: self._saves_waiting == 0)
 
+    @contextmanager
+    def _save_first(self) -> Iterator[None]:
+        """The lock, for a save: a whole rebuild waiting at _let_saves_in
+        between two chunks lets it in before it takes the lock again."""
+        with self._saves:
+            self._saves_waiting += 1
+        try:
+            with self._lock:
+                yield
+        finally:
+            with self._saves:
+                self._saves_waiting -= 1
+                self._saves.notify_all()
+
     # ------------------------------------------------------------ saved articles first
 
     def show_saved(self, changed: Iterable[Path] | None = None) -> RebuildReport | None:
@@ -446,15 +461,8 @@ class IncrementalBuilder:
         when only a whole rebuild will do: nothing built yet, or a change
         to templates, static files or settings."""
         start = time.perf_counter()
-        with self._saves:
-            self._saves_waiting += 1
-        try:
-            with self._lock:
-                return self._show_saved(changed, start)
-        finally:
-            with self._saves:
-                self._saves_waiting -= 1
-                self._saves.notify_all()
+        with self._save_first():
+            return self._show_saved(changed, start)
 
     def _show_saved(self, changed: Iterable[Path] | None, start: float) -> RebuildReport | None:
         state = self.state
@@ -507,15 +515,8 @@ class IncrementalBuilder:
         built yet, no such save, or a save that breaks the site (the whole
         rebuild says where, and keeps the last good site)."""
         start = time.perf_counter()
-        with self._saves:
-            self._saves_waiting += 1
-        try:
-            with self._lock:
-                return self._show_setup(open_pages, start)
-        finally:
-            with self._saves:
-                self._saves_waiting -= 1
-                self._saves.notify_all()
+        with self._save_first():
+            return self._show_setup(open_pages, start)
 
     def _show_setup(self, open_pages: Sequence[str], start: float) -> RebuildReport | None:
         state = self.state
