@@ -52,6 +52,9 @@ class Measurement:
     samples: int = 0
     cpu_seconds: float = 0.0
     """User + system CPU time of the tree (as reaped): steadier than wall time on a busy box."""
+    sampled_peak_pss_bytes: int = 0
+    """Peak of the summed PSS of the tree: a page that forked processes still
+    share counts once, so this, unlike RSS, shows what copy-on-write copies."""
 
 
 def parent_map() -> dict[int, list[int]]:
@@ -92,22 +95,36 @@ def tree_rss_bytes(root: int) -> int:
     return sum(rss_bytes(pid) for pid in process_tree(root))
 
 
+def pss_bytes(pid: int) -> int:
+    """Proportional set size: each shared page divided among its sharers."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 @dataclass(frozen=True)
 class Exit:
     status: int
     sampled_peak: int
     usage: resource.struct_rusage
     samples: int
+    sampled_peak_pss: int = 0
 
 
 def wait_sampling(pid: int) -> Exit:
     """Sample the tree's memory until pid exits."""
-    peak = samples = 0
+    peak = peak_pss = samples = 0
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
-            return Exit(status, peak, usage, samples)
-        peak = max(peak, tree_rss_bytes(pid))
+            return Exit(status, peak, usage, samples, peak_pss)
+        tree = process_tree(pid)
+        peak = max(peak, sum(rss_bytes(each) for each in tree))
+        peak_pss = max(peak_pss, sum(pss_bytes(each) for each in tree))
         samples += 1
         time.sleep(SAMPLE_INTERVAL)
 
@@ -142,7 +159,8 @@ def run_measured(cmd: Sequence[str], cwd: str | os.PathLike[str] | None = None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
             sampled_peak_rss_bytes=end.sampled_peak, kernel_maxrss_bytes=kernel,
-            samples=end.samples, cpu_seconds=end.usage.ru_utime + end.usage.ru_stime)
+            samples=end.samples, cpu_seconds=end.usage.ru_utime + end.usage.ru_stime,
+            sampled_peak_pss_bytes=end.sampled_peak_pss)
 
 
 def dir_size(path: str | os.PathLike[str]) -> tuple[int, int]:

@@ -5,10 +5,11 @@ generated corpus with every trick, then with each one left out in turn.
     python bench/tricks.py 3000 --repeat 2 # each variant twice, interleaved
 
 A trick is left out by replacing it, in the measured process alone, with
-what does nothing (a context manager that does not pause or freeze the
-collector, a function that returns no memory), so the figures compare the
-very same build. Prints wall seconds, CPU seconds and peak memory (RSS of
-the process tree) for each variant.
+what does nothing (a context manager that does not pause the collector, a
+test that never renders aside), so the figures compare the
+very same build. Prints wall seconds, CPU seconds and peak memory of the
+process tree for each variant: RSS, and PSS, which counts a page that
+forked processes still share once and so shows what copy-on-write copies.
 """
 
 from __future__ import annotations
@@ -31,25 +32,16 @@ OUT = HERE / "out"
 # Each variant: the names to replace, in the modules that use them.
 VARIANTS: dict[str, list[tuple[str, str, str]]] = {
     "all tricks": [],
-    "no malloc_trim after parsing": [("foresite.build.pipeline", "return_free_memory", "nothing")],
-    "no collection or malloc_trim before search": [("foresite.build.pipeline", "release_garbage", "nothing")],
-    "no malloc_trim before search": [("foresite.build.pipeline", "release_garbage", "collect_only")],
     "collector never paused": [
         ("foresite.build.pipeline", "collection_paused", "no_context"),
         ("foresite.build.stages", "collection_paused", "no_context"),
-    ],
-    "heap never frozen": [
-        ("foresite.build.pipeline", "heap_frozen", "no_context"),
-        ("foresite.build.stages", "heap_frozen", "no_context"),
     ],
     "no index pages rendered aside": [("foresite.build.pipeline", "_renders_early", "never")],
 }
 
 RUNNER = """
-import contextlib, gc, importlib, json, sys
+import contextlib, importlib, json, sys
 replacements = {
-    "nothing": lambda *args, **kwargs: None,
-    "collect_only": lambda: gc.collect(),
     "no_context": contextlib.nullcontext,
     "never": lambda *args, **kwargs: False,
 }
@@ -68,28 +60,34 @@ def measure(variant: str, content: Path, output: Path) -> dict[str, float]:
     if run.returncode not in (0, 1):
         raise SystemExit(f"{variant}: the build failed\n{run.stderr[-2000:]}")
     shutil.rmtree(output, ignore_errors=True)
-    return {"seconds": run.seconds, "cpu": run.cpu_seconds, "peak_mb": run.peak_rss_bytes / 1e6}
+    return {"seconds": run.seconds, "cpu": run.cpu_seconds, "peak_mb": run.peak_rss_bytes / 1e6,
+            "pss_mb": run.sampled_peak_pss_bytes / 1e6}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("articles", type=int, nargs="?", default=3000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--only", action="append", choices=list(VARIANTS), metavar="VARIANT",
+                        help="measure this variant (repeatable; 'all tricks' is always measured)")
     options = parser.parse_args()
+    variants = ["all tricks", *(name for name in options.only or VARIANTS if name != "all tricks")]
     content = OUT / f"corpus-{options.articles}"
     if not content.is_dir():
         make_corpus(options.articles, content)
-    results: dict[str, list[dict[str, float]]] = {name: [] for name in VARIANTS}
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     for round_ in range(options.repeat):
-        order = list(VARIANTS) if round_ % 2 == 0 else list(reversed(VARIANTS))
+        order = variants if round_ % 2 == 0 else variants[::-1]
         for variant in order:
             found = measure(variant, content, OUT / "site-tricks")
             results[variant].append(found)
-            print(f"{variant:45} {found['seconds']:7.1f} s  {found['cpu']:7.1f} s CPU  {found['peak_mb']:7.0f} MB", flush=True)
+            print(f"{variant:45} {found['seconds']:7.1f} s  {found['cpu']:7.1f} s CPU  {found['peak_mb']:7.0f} MB RSS"
+                  f"  {found['pss_mb']:7.0f} MB PSS", flush=True)
     print(f"\nbest of {options.repeat} at {options.articles:,} articles:")
     for variant, runs in results.items():
         best = min(runs, key=lambda r: r["seconds"])
-        print(f"{variant:45} {best['seconds']:7.1f} s  {best['cpu']:7.1f} s CPU  {min(r['peak_mb'] for r in runs):7.0f} MB")
+        print(f"{variant:45} {best['seconds']:7.1f} s  {best['cpu']:7.1f} s CPU  {min(r['peak_mb'] for r in runs):7.0f} MB RSS"
+              f"  {min(r['pss_mb'] for r in runs):7.0f} MB PSS")
 
 
 if __name__ == "__main__":

@@ -30,9 +30,6 @@ from foresite.build.processes import (
     Aside,
     Workers,
     collection_paused,
-    heap_frozen,
-    release_garbage,
-    return_free_memory,
 )
 from foresite.build.stages import (
     Moved,
@@ -151,7 +148,6 @@ def build(options: BuildOptions) -> BuildReport:
         # The files' bytes are parsed: gone before any worker is forked, since a
         # fork starts with its parent's resident memory.
         del sources
-        return_free_memory()
         # Templates that cannot be read stop the build before it writes anything;
         # one that fails on a page stops it before the new site replaces the old.
         theme = project.theme
@@ -171,7 +167,7 @@ def build(options: BuildOptions) -> BuildReport:
                 return report.done(clock, None, written=False)
             # Search documents are written with the pages, in memory where there is room.
             shards = plan_shards(search_pages(site.pages), side_by_side=options.workers) if options.search else None
-            with heap_frozen(), _documents(staging, shards) as docs:  # no collection scans the model meanwhile
+            with _documents(staging, shards) as docs:
                 with clock.stage("render"):
                     rest = [page for page in site.pages if not (early and early.has(page))]
                     write_rest = partial(_write_the_rest, clock, theme, staging, site, settings, moved)
@@ -179,7 +175,6 @@ def build(options: BuildOptions) -> BuildReport:
                     aside.wait()
                 # Pagefind needs memory, the model no longer: let it go first.
                 del site, rest, renderer, write_rest, parsed, early
-                release_garbage()
                 stats = None
                 if docs is not None:
                     with clock.stage("search"):

@@ -1,12 +1,14 @@
 """The process machinery of the build: forked workers, a process working
-alongside, death with the parent, collector pauses and returning memory.
+alongside, death with the parent, collector pauses and a frozen heap.
 
 The stages never see any of it: the pipeline hands work to a `Workers` value
 and gets results back in order. Work is forked, never pickled: a forked
 process starts with its parent's memory, so the function and its items
 (the whole site's model) reach it for free; only results travel back.
-Each trick here is kept for a figure measured at 3,000 articles
-(docs/performance.md), written beside it.
+Each trick here is kept for a figure measured at 3,000 articles by
+bench/tricks.py (docs/performance.md), written beside it; the ones that
+measured no gain (freezing the heap for a build, collecting and
+returning freed memory with malloc_trim) were dropped.
 """
 
 from __future__ import annotations
@@ -159,7 +161,10 @@ def _run_forked(function: Callable[[], object], reply: Connection, parent: int) 
 
 class Aside:
     """Work done by a forked process of its own while this one goes on;
-    `wait` returns once it is done, or raises what stopped it."""
+    `wait` returns once it is done, or raises what stopped it. The build
+    renders its index pages so while trends are found; measured at 3,000
+    articles without search, two rounds: 56.7 and 62.5 s with it, 57.8 and
+    68.4 s without (a core otherwise idle through the index stage)."""
 
     def __init__(self) -> None:
         self._forked: _Forked[object] | None = None
@@ -191,8 +196,9 @@ class Aside:
 def collection_paused() -> Iterator[None]:
     """The cyclic collector off for a while. Parsing and planning make
     millions of small objects and no cycles: a running collector would
-    rescan the growing model over and over (seconds at 3,000 articles; a
-    fifth of the parse stage at 10,000)."""
+    rescan the growing model over and over. Measured at 3,000 articles
+    (bench/tricks.py and the stage times, 2026-12-06): the index stage takes
+    14.1-14.6 s with the pause, 20.5-23.8 s without; parsing 0.3 s less."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -202,40 +208,15 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextmanager
-def heap_frozen() -> Iterator[None]:
-    """What exists now is out of the collector's sight until the block ends:
-    the site's model lives until its pages are written, and in forked
-    workers a collection touching it would copy every page of it."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def freeze_heap() -> None:
-    """`heap_frozen` for a model that lives on beyond one block (the preview's)."""
+    """What exists now out of the collector's sight for good: the preview
+    holds its model for hours, and every full collection would otherwise
+    walk all of it. (A build lets its model go within a minute: frozen
+    there, it measured no gain, 88.0 s and 825 MB PSS unfrozen against
+    89.0 s and 822 MB, so a build does not freeze.)"""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def return_free_memory() -> None:
-    """Hand the freed heap back to the system: glibc keeps freed memory for
-    reuse, malloc_trim returns it. Done before a fork, since children start
-    with the parent's resident memory."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
-def release_garbage() -> None:
-    """Collect what the model left behind and return it to the system, so
-    that Pagefind, which comes next, has the memory."""
-    gc.collect()
-    return_free_memory()
 
 
 def die_with_parent(parent: int) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, Workers, collection_paused, heap_frozen
+from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, Workers, collection_paused
 from foresite.build.site_files import is_generated_path, site_files
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, warning
@@ -302,8 +302,7 @@ def render_pages(
             write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
         return changed
 
-    with heap_frozen():  # keep the shared model out of copy-on-write page faults
-        return sum(workers.map(render, pages, alongside=alongside))
+    return sum(workers.map(render, pages, alongside=alongside))
 
 
 def write_site_files(theme: Theme, root: Path, site: SitePlan, settings: Settings, moved: Moved = Moved()) -> None:
