@@ -111,5 +111,8 @@ def test_the_checks_catch_an_upward_import_and_a_cycle() -> None:
 
 def test_the_preview_server_imports_no_stage() -> None:
     """The server is handed a rebuild function; it knows only the vocabulary."""
-    imported = import_graph()["foresite.preview.serve"]
+    graph = import_graph()
+    imported = graph["foresite.preview.serve"] - {"foresite.preview.watcher"}
     assert {subpackage(name) for name in imported} <= {"core"}
+    # The watcher starts as a process of its own: small, importing nothing of foresite's.
+    assert not graph["foresite.preview.watcher"]

@@ -22,8 +22,10 @@ from foresite.core.model import Article, Kind
 from foresite.core.urls import entry_url, output_path
 from foresite.index.site_index import build_index
 from foresite.pages.plan import Page, article_pages
-from foresite.preview.rebuild import IncrementalBuilder, PreviewSearch, is_acceptable
+from foresite.preview.rebuild import SEARCH_NICENESS, IncrementalBuilder, PreviewSearch, RebuildReport, is_acceptable
+from foresite.search import pagefind
 from foresite.search.pagefind import BUNDLE, MANIFEST
+from foresite.search.pagefind import run_pagefind as real_run_pagefind
 from foresite.source.parse import ParseResult, parse_article
 from foresite.source.read import SourceFile, display_path, list_sources, stamp_of
 
@@ -243,15 +245,24 @@ def test_files_left_by_an_earlier_session_are_removed(project: Path, tmp_path: P
     assert (preview / BUNDLE / "kept.txt").exists()
 
 
-def test_search_follows_the_edits(project: Path, tmp_path: Path) -> None:
+def test_search_follows_the_edits(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     preview = tmp_path / "preview"
     builder = builder_for(project, preview)
     said: list[str] = []
     search = PreviewSearch(preview, say=said.append, shard_pages=100)
+    priorities: list[int] = []
+
+    def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None, niceness: int = 0) -> None:
+        priorities.append(niceness)
+        real_run_pagefind(folder, bundle, cpu, niceness)
+
+    monkeypatch.setattr(pagefind, "run_pagefind", run_pagefind)
     try:
         first = builder.rebuild()
         search.request(first)
         assert search.wait(120)
+        # Behind the saves: the preview's Pagefind never takes a core from one being shown.
+        assert priorities and set(priorities) == {SEARCH_NICENESS} and SEARCH_NICENESS > 0
         manifest = json.loads((preview / MANIFEST).read_text(encoding="utf-8"))
         assert sum(shard["pages"] for shard in manifest["shards"]) == len(first.indexed)
         assert said[-1].startswith("search: current (")
@@ -300,6 +311,33 @@ def test_a_save_shows_its_own_pages_at_once_then_every_page(project: Path, tmp_p
     assert whole.whole and whole.reparsed == () and whole.rendered > 0
     assert f"articles/{path.stem}/index.html" in whole.indexed_changed
     assert b"added-at-once" in (preview / "articles" / "index.html").read_bytes()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_a_save_the_rebuild_finds_first_is_shown_at_once_and_said(project: Path, tmp_path: Path) -> None:
+    """A save made just as a whole rebuild starts, before the watcher reports
+    it: the rebuild's look at every file finds it first. It is shown and said
+    at once, as the watcher's saves are, not only with every page; the
+    watcher then finds nothing left to show."""
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    told: list[tuple[tuple[str, str], ...]] = []
+    written_when_told: list[bytes] = []
+    page = preview / "articles" / min((project / "content").glob("*.md")).stem / "index.html"
+
+    def shown_aside(report: RebuildReport) -> None:
+        told.append(report.saves)
+        written_when_told.append(page.read_bytes())  # before the rebuild plans or renders anything else
+
+    builder.shown_aside = shown_aside
+    path = min((project / "content").glob("*.md"))
+    save(path, path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nFound by the rebuild. ", 1))
+    whole = builder.rebuild()
+    assert told == [((display_path(path), "edited"),)]
+    assert b"Found by the rebuild." in written_when_told[0]
+    assert whole.reparsed == ()  # said once, aside
+    assert builder.show_saved({path}).saves == ()  # the watcher's report of it: nothing left to show
     assert_same_as_full_build(project, preview, tmp_path)
 
 

@@ -236,3 +236,14 @@ def is_running(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def test_a_pagefind_run_takes_the_priority_it_is_given() -> None:
+    """The preview lowers its Pagefind runs' priority; a build does not."""
+    from foresite.search.pagefind import _child_setup
+
+    own = os.nice(0)
+    for niceness, expected in ((0, own), (7, min(19, own + 7))):
+        run = subprocess.run([sys.executable, "-c", "import os; print(os.nice(0))"], capture_output=True, text=True,
+                             preexec_fn=_child_setup(niceness), check=True)
+        assert int(run.stdout) == expected

@@ -33,8 +33,8 @@ from foresite.preview.serve import (
     is_loopback,
     livereload_tag,
     resolve_request,
-    scan,
 )
+from foresite.preview.watcher import Watcher, scan
 from foresite.source.parse import parse_article
 
 from .conftest import ROOT
@@ -437,6 +437,42 @@ def test_links_are_removed_from_the_preview_folder_not_followed(tmp_path: Path) 
     assert remove_links(output) == ["articles", "tags/index.html"]
     assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["index.html", "tags"]
     assert (elsewhere / "articles" / "keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_a_save_is_seen_while_the_preview_is_busy_planning(tmp_path: Path) -> None:
+    """A whole rebuild plans in Python for tens of seconds; a scan in a thread
+    beside it gave the interpreter lock away at every stat of 3,000 files and
+    waited for it each time, so that a save took 30 s to be seen. The
+    watcher's own process sees it within its poll."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(3000):
+        (content / f"{n:04}.md").write_text("x", encoding="utf-8")
+    watcher = Watcher([content], 0.05)
+    seen: list[frozenset[Path]] = []
+    reader = threading.Thread(target=lambda: seen.extend(watcher.changes()), daemon=True)
+    reader.start()
+    busy = threading.Event()
+
+    def plan() -> None:  # pure Python, as planning is: it lets the lock go only when asked
+        while not busy.is_set():
+            sum(n * n for n in range(10_000))
+
+    planner = threading.Thread(target=plan, daemon=True)
+    planner.start()
+    try:
+        time.sleep(0.2)
+        saved = content / "0042.md"
+        saved.write_text("saved", encoding="utf-8")
+        start = time.monotonic()
+        while not seen and time.monotonic() - start < 5:
+            time.sleep(0.05)
+        assert seen == [frozenset({saved})], f"not seen within 5 s beside a busy thread: {seen}"
+    finally:
+        busy.set()
+        watcher.close()
+        reader.join(5)
+    assert not reader.is_alive(), "closing the watcher ends its changes"
 
 
 def test_the_watcher_enters_no_linked_folder(tmp_path: Path) -> None:

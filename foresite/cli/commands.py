@@ -120,6 +120,7 @@ class Preview:
         self.quiet = quiet
         self.server: PreviewServer | None = None
         self.whole = BackgroundJob("the rebuild", self.rebuild_whole, say=_complain)
+        builder.shown_aside = self.shown_aside
 
     def start(self, server: PreviewServer) -> None:
         """The first build, before the server answers; a broken template
@@ -133,9 +134,7 @@ class Preview:
         whether to reload the browsers now."""
         report = self.builder.show_saved(changed)
         if report is not None:
-            report_rebuild(report, self.quiet)
-            if self.search is not None:
-                self.search.request_saved(report)
+            self._shown(report)
             if report.reparsed or report.saves:
                 self.whole.request()
             return report.changed
@@ -149,6 +148,18 @@ class Preview:
             _say(f"{saved} saved: every page is rendered again in the background; the last good site is served meanwhile")
         self.whole.request()
         return shown is not None and shown.changed
+
+    def _shown(self, report: RebuildReport) -> None:
+        """A save's own pages are written: say so, and index them first."""
+        report_rebuild(report, self.quiet)
+        if self.search is not None:
+            self.search.request_saved(report)
+
+    def shown_aside(self, report: RebuildReport) -> None:
+        """A save the whole rebuild found before the watcher did, shown at once."""
+        self._shown(report)
+        if report.changed and self.server is not None:
+            self.server.reload_browsers()
 
     def rebuild_whole(self) -> None:
         if self.search is not None:

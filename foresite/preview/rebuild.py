@@ -250,11 +250,15 @@ class IncrementalBuilder:
         load_settings: Callable[[], Settings],
         *,
         workers: int = 2,
+        shown_aside: Callable[[RebuildReport], None] | None = None,
     ) -> None:
         self.project = project
         self.settings_file = settings_file
         self.load_settings = load_settings
         self.workers = workers
+        self.shown_aside = shown_aside
+        """Told of saves that `rebuild` found and showed at once, before the
+        watcher reported them (the watcher then finds them shown)."""
         self.state = _State()
         self._lock = threading.RLock()
         self._saves = threading.Condition()
@@ -270,10 +274,17 @@ class IncrementalBuilder:
         while True:
             self._let_saves_in()
             with self._lock:
-                reparsed, problems = self._refresh_into(reparsed, problems)
+                # A save made a moment ago, which the watcher has not reported
+                # yet, is shown at once as the watcher would, not taken in by
+                # this look at every file and shown only with every page.
+                shown = self._show_saved(None, time.perf_counter()) if self.shown_aside else None
+                if shown is None:  # nothing shown yet, or every page changes
+                    reparsed, problems = self._refresh_into(reparsed, problems)
                 snapshot = self._snapshot(reparsed, problems)
-                if snapshot is None:
-                    return self._unchanged(reparsed, problems, start)
+            if shown is not None and shown.saves and self.shown_aside is not None:
+                self.shown_aside(shown)  # said as the watcher's saves are, and not again by this rebuild
+            if snapshot is None:
+                return self._unchanged(reparsed, problems, start)
             # Outside the lock: planning takes seconds, and a save meanwhile
             # must still be shown at once (then this plan is made again).
             # The listings need no trends: written as soon as they are planned.
@@ -855,6 +866,11 @@ SAVED_SEARCH_WAIT = 10.0
 """Seconds the whole rebuild after a save waits for the saved article to be
 searchable: both need the processor, and the edit itself comes first."""
 
+SEARCH_NICENESS = 10
+"""The preview's Pagefind runs at this lower priority: on a machine of two
+cores the first search index takes both for minutes, and a save shown
+meanwhile must not wait for them."""
+
 PREVIEW_SHARD_PAGES = 2_000
 """Pages per search shard in the preview: an edit re-indexes only the shards
 holding a page it changed, and a shard this size takes Pagefind a few
@@ -923,7 +939,9 @@ class PreviewSearch:
         # once, before the whole rebuild says which pages there are.
         pages = tuple(page for page in pages if (docs / doc_name(page.path)).is_file())
         try:
-            self._shards, stats = update_search_index(self.site, docs, pages, changed, self._shards, self.shard_pages)
+            self._shards, stats = update_search_index(
+                self.site, docs, pages, changed, self._shards, self.shard_pages, niceness=SEARCH_NICENESS
+            )
         except BaseException:
             # Such as a page removed by a rebuild while it was being indexed:
             # the next update does these pages again.

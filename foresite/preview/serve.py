@@ -26,7 +26,6 @@ import errno
 import ipaddress
 import json
 import mimetypes
-import os
 import socket
 import threading
 from collections import deque
@@ -40,6 +39,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 import tornado.websocket
+
+from foresite.preview.watcher import Watcher
 
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -178,39 +179,6 @@ def is_inside(root: Path, path: Path) -> bool:
     return resolved == root or resolved.is_relative_to(root)
 
 
-def scan(paths: Sequence[Path]) -> dict[str, Stamp]:
-    """(mtime, size) of every visible file under `paths`: what the watcher compares."""
-    stamps: dict[str, Stamp] = {}
-    for path in paths:
-        if path.is_file():
-            stat = path.stat()
-            stamps[str(path)] = (stat.st_mtime_ns, stat.st_size)
-        elif path.is_dir():
-            _scan_folder(str(path), stamps)
-    return stamps
-
-
-def _scan_folder(folder: str, stamps: dict[str, Stamp]) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:  # removed while we looked
-        return
-    for entry in entries:
-        # Editors' swap and backup files change on every keystroke.
-        if entry.name.startswith(".") or entry.name.endswith("~"):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                _scan_folder(entry.path, stamps)
-            elif entry.is_symlink() and entry.is_dir():
-                continue  # never walked: two links to their folders would be walked 2^40 times
-            else:
-                stat = entry.stat()
-                stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            continue
-
-
 class PreviewServer:
     """Serves `folder` on host:port and rebuilds it when `watched` files change.
 
@@ -244,7 +212,7 @@ class PreviewServer:
         self.ready = threading.Event()
         self._recent: deque[str] = deque(maxlen=RECENT_PAGES)
         # Before the first build, so that a save during it is seen after it.
-        self._seen = scan(self.watched)
+        self._watcher = Watcher(self.watched, poll_seconds)
 
     @property
     def url(self) -> str:
@@ -264,6 +232,7 @@ class PreviewServer:
             self.loop.run_forever()
         finally:
             self.stopping.set()
+            self._watcher.close()
             server.stop()
             self.loop.run_until_complete(server.close_all_connections())
             self.loop.close()
@@ -276,6 +245,7 @@ class PreviewServer:
 
     def stop(self) -> None:
         self.stopping.set()
+        self._watcher.close()
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.loop.stop)
 
@@ -315,12 +285,9 @@ class PreviewServer:
                 self.waiters.discard(waiter)
 
     def _watch(self) -> None:
-        while not self.stopping.wait(self.poll_seconds):
-            now = scan(self.watched)
-            if now == self._seen:
-                continue
-            changed = frozenset(Path(p) for p in now.keys() | self._seen.keys() if now.get(p) != self._seen.get(p))
-            self._seen = now
+        for changed in self._watcher.changes():
+            if self.stopping.is_set():
+                return
             if self._rebuild_safely(changed):
                 self.reload_browsers()
 

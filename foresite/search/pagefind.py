@@ -218,11 +218,13 @@ def update_search_index(
     previous: Sequence[Shard],
     size: int | None = None,
     workers: int = 1,
+    niceness: int = 0,
 ) -> tuple[tuple[Shard, ...], SearchStats]:
     """The preview's update: re-index only the shards whose pages differ from
     `previous` or include a page of `changed`, and drop the bundles of shards
     that are gone. Documents are in one folder, named by `doc_name` (shards
-    change as pages come and go). Returns the shards, for the next update."""
+    change as pages come and go). Returns the shards, for the next update.
+    Pagefind runs at `niceness` (see `run_pagefind`)."""
     shards = plan_shards(pages, size, workers)
     before = {shard.name: shard for shard in previous}
     touched = set(changed)
@@ -232,7 +234,7 @@ def update_search_index(
         or not touched.isdisjoint(shard.paths)
         or not (site / BUNDLE / shard.name / "pagefind-entry.json").is_file()
     ]
-    _index_shards(site, stale, lambda shard: _shard_folder(docs, shard.paths), workers)
+    _index_shards(site, stale, lambda shard: _shard_folder(docs, shard.paths), workers, niceness)
     entries = _write_manifest(site, shards)
     # Only once the manifest no longer names them, so no reader asks for them.
     for name in sorted(set(before) - {shard.name for shard in shards}):
@@ -247,7 +249,8 @@ def remove_docs(docs: Path, paths: Iterable[str]) -> None:
 
 
 def _index_shards(
-    site: Path, shards: Sequence[Shard], folder_of: Callable[[Shard], AbstractContextManager[Path]], workers: int
+    site: Path, shards: Sequence[Shard], folder_of: Callable[[Shard], AbstractContextManager[Path]], workers: int,
+    niceness: int = 0,
 ) -> list[int]:
     """Pagefind on each shard, `workers` runs at a time, each on a processor
     of its own. Pinned, a run is faster alone too: unpinned, Pagefind's
@@ -268,7 +271,7 @@ def _index_shards(
         cpu = processors.get()
         try:
             with folder_of(shard) as folder:
-                run_pagefind(folder, site / BUNDLE / shard.name, cpu)
+                run_pagefind(folder, site / BUNDLE / shard.name, cpu, niceness)
         finally:
             processors.put(cpu)
         return _tree_bytes(site / BUNDLE / shard.name)
@@ -291,10 +294,12 @@ def _tree_bytes(folder: Path) -> int:
     return total
 
 
-def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
+def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None, niceness: int = 0) -> None:
     """One run of the Pagefind binary, on processor `cpu` if given: the
     pages of `folder` into `bundle`, which is replaced only once the new one
-    is whole (the preview's readers keep searching the old one meanwhile)."""
+    is whole (the preview's readers keep searching the old one meanwhile).
+    A positive `niceness` lowers its priority: the preview's index yields
+    the processors to a save being shown."""
     executable = get_executable()
     if executable is None:
         raise RuntimeError("the Pagefind binary is missing: pip install 'pagefind[bin]'")
@@ -308,7 +313,7 @@ def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
         # file from the working folder: the index is the build's alone.
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
         run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False,
-                             preexec_fn=_dying_with_this_process())
+                             preexec_fn=_child_setup(niceness))
         if run.returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
             raise RuntimeError(f"Pagefind failed on {folder} ({run.returncode}): {(run.stderr or run.stdout)[-2000:]}")
         _drop_unused(fresh)
@@ -325,24 +330,29 @@ def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def _dying_with_this_process() -> Callable[[], None] | None:
-    """For subprocess's preexec_fn: the child asks Linux to kill it when this
-    process dies (PR_SET_PDEATHSIG), be it killed outright, so that no
-    Pagefind run outlives a killed build writing into its staging folder;
-    elsewhere, None. Linux counts the thread that started the child as its
-    parent: each run here ends within the call that starts it."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
-    except (OSError, AttributeError):
+def _child_setup(niceness: int) -> Callable[[], None] | None:
+    """For subprocess's preexec_fn: the child takes `niceness` and, on
+    Linux, asks to be killed when this process dies (PR_SET_PDEATHSIG), be
+    it killed outright, so that no Pagefind run outlives a killed build
+    writing into its staging folder. Linux counts the thread that started
+    the child as its parent: each run here ends within the call that starts it."""
+    prctl: Callable[..., int] | None = None
+    if sys.platform.startswith("linux"):
+        try:
+            prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+        except (OSError, AttributeError):
+            prctl = None
+    if prctl is None and niceness <= 0:
         return None
     parent = os.getpid()
 
     def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # it died before the child could ask
-            os._exit(1)
+        if niceness > 0:
+            os.nice(niceness)
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # it died before the child could ask
+                os._exit(1)
 
     return arm
 
