@@ -250,13 +250,12 @@ class IncrementalBuilder:
         load_settings: Callable[[], Settings],
         *,
         workers: int = 2,
-        shown_aside: Callable[[RebuildReport], None] | None = None,
     ) -> None:
         self.project = project
         self.settings_file = settings_file
         self.load_settings = load_settings
         self.workers = workers
-        self.shown_aside = shown_aside
+        self.shown_aside: Callable[[RebuildReport], None] | None = None
         """Told of saves that `rebuild` found and showed at once, before the
         watcher reported them (the watcher then finds them shown)."""
         self.state = _State()

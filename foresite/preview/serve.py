@@ -40,7 +40,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from foresite.preview.watcher import Watcher
+from foresite.preview.watcher import Stamp, Watcher
 
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 PROTOCOL = "http://livereload.com/protocols/official-7"
@@ -50,7 +50,6 @@ POLL_SECONDS = 0.2
 RECENT_PAGES = 8
 """Pages last served that `recent_pages` names: those an editor has open."""
 
-Stamp = tuple[int, int]
 Say = Callable[[str], None]
 Rebuild = Callable[[frozenset[Path]], bool]
 """Given the files that changed (added, edited or removed), whether the site did."""
@@ -201,7 +200,6 @@ class PreviewServer:
         self.rebuild = rebuild
         self.watched = tuple(watched)
         self.host = host
-        self.poll_seconds = poll_seconds
         self.say = say
         self.sockets = _bind(host, port)
         self.port = self.sockets[0].getsockname()[1]
@@ -212,7 +210,12 @@ class PreviewServer:
         self.ready = threading.Event()
         self._recent: deque[str] = deque(maxlen=RECENT_PAGES)
         # Before the first build, so that a save during it is seen after it.
-        self._watcher = Watcher(self.watched, poll_seconds)
+        try:
+            self._watcher = Watcher(self.watched, poll_seconds)
+        except (RuntimeError, OSError) as exc:
+            for listening in self.sockets:
+                listening.close()
+            raise ServeError(f"cannot watch the project's files: {exc}") from exc
 
     @property
     def url(self) -> str:
