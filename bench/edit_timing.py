@@ -32,7 +32,7 @@ def measure_one_edit(content_dir: Path, output_dir: Path, root: Path = Path(".")
     (serve.POLL_SECONDS at most) and the browser's reload come on top."""
     project = Project(content_dir, root / "templates", root / "static", output_dir)
     builder = IncrementalBuilder(project, root / SETTINGS_FILE, lambda: load_settings(root), workers=workers)
-    search = PreviewSearch(output_dir, say=lambda _text: None)
+    search = PreviewSearch(output_dir, say=lambda _text: None, workers=workers)
     path = _article_with_summary(content_dir)
     original = path.read_bytes()
     try:

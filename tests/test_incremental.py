@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import sys
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,13 @@ from foresite.build import stages
 from foresite.build.pipeline import Project
 from foresite.build.stages import SitePlan
 from foresite.core.config import Settings, load_settings
-from foresite.core.model import Article, Kind
-from foresite.core.urls import entry_url, output_path
+from foresite.core.model import Article, Kind, Tag, TagKind
+from foresite.core.text import key_slug
+from foresite.core.urls import entry_url, output_path, tag_url
 from foresite.index.site_index import build_index
-from foresite.pages.plan import Page, article_pages
+from foresite.pages.contexts import ListingContext, TagContext
+from foresite.pages.plan import Page, article_pages, home_page, index_pages
+from foresite.preview.listings import shows_any
 from foresite.preview.rebuild import SEARCH_NICENESS, IncrementalBuilder, PreviewSearch, RebuildReport, is_acceptable
 from foresite.search import pagefind
 from foresite.search.pagefind import BUNDLE, MANIFEST
@@ -249,12 +254,20 @@ def test_search_follows_the_edits(project: Path, tmp_path: Path, monkeypatch: py
     preview = tmp_path / "preview"
     builder = builder_for(project, preview)
     said: list[str] = []
-    search = PreviewSearch(preview, say=said.append, shard_pages=100)
+    search = PreviewSearch(preview, say=said.append, shard_pages=100, workers=2)
     priorities: list[int] = []
+    running = [0, 0]  # now, at most
+    lock = threading.Lock()
 
     def run_pagefind(folder: Path, bundle: Path, cpu: int | None = None, niceness: int = 0) -> None:
         priorities.append(niceness)
+        with lock:
+            running[0] += 1
+            running[1] = max(running)
+        time.sleep(0.3)  # long enough for the other run to start beside it
         real_run_pagefind(folder, bundle, cpu, niceness)
+        with lock:
+            running[0] -= 1
 
     monkeypatch.setattr(pagefind, "run_pagefind", run_pagefind)
     try:
@@ -263,6 +276,8 @@ def test_search_follows_the_edits(project: Path, tmp_path: Path, monkeypatch: py
         assert search.wait(120)
         # Behind the saves: the preview's Pagefind never takes a core from one being shown.
         assert priorities and set(priorities) == {SEARCH_NICENESS} and SEARCH_NICENESS > 0
+        # Two at a time, as a full build runs them: a change to every page re-indexes every shard.
+        assert running[1] == 2
         manifest = json.loads((preview / MANIFEST).read_text(encoding="utf-8"))
         assert sum(shard["pages"] for shard in manifest["shards"]) == len(first.indexed)
         assert said[-1].startswith("search: current (")
@@ -305,7 +320,7 @@ def test_a_save_shows_its_own_pages_at_once_then_every_page(project: Path, tmp_p
     assert b"Shown at once." in (preview / "articles" / path.stem / "index.html").read_bytes()
     assert b"Added at once: " in (preview / "articles" / "added-at-once" / "index.html").read_bytes()
     assert 2 <= shown.rendered < len(builder.state.pages) / 4
-    assert b"added-at-once" not in (preview / "articles" / "index.html").read_bytes()  # listings follow
+    assert b"added-at-once" in (preview / "articles" / "index.html").read_bytes()  # the listing that lists it, at once
 
     whole = builder.rebuild()
     assert whole.whole and whole.reparsed == () and whole.rendered > 0
@@ -693,25 +708,19 @@ def test_deleted_and_renamed_articles_go_at_once_and_the_site_ends_as_a_full_bui
 def test_a_save_is_shown_while_a_long_whole_rebuild_renders_then_the_rebuild_resumes(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import threading
-    import time
-
-    from foresite.preview import rebuild as incremental
-
     preview = tmp_path / "preview"
     builder = builder_for(project, preview)
     builder.rebuild()
-    real_render = incremental.render_pages
+    real_write = stages._write_page
     slow = threading.Event()
 
-    def render_slowly(pages: Any, *args: Any, **options: Any) -> int:
+    def write_slowly(*args: Any) -> tuple[bool, bool]:
         if slow.is_set() and threading.current_thread().name == "whole":
-            time.sleep(0.3)  # a chunk of a large site
-        return int(real_render(pages, *args, **options))
+            time.sleep(0.3)  # a page of a site ten thousand times larger
+        return real_write(*args)
 
-    monkeypatch.setattr(incremental, "render_pages", render_slowly)
-    monkeypatch.setattr(incremental, "WRITE_CHUNK", 1)
-    # An article deleted: its listings, tags and the pages linking to it change, rendered a page at a time.
+    monkeypatch.setattr(stages, "_write_page", write_slowly)
+    # An article deleted: its listings, tags and the pages linking to it change.
     articles = sorted((project / "content").glob("*.md"))
     articles[-1].unlink()
     slow.set()
@@ -731,3 +740,98 @@ def test_a_save_is_shown_while_a_long_whole_rebuild_renders_then_the_rebuild_res
     slow.clear()
     builder.rebuild()
     assert_same_as_full_build(project, preview, tmp_path)
+
+
+def assert_listings_exact(builder: IncrementalBuilder, ids: set[str]) -> int:
+    """The index pages that list the articles of `ids`, as they are now
+    (home, the timeline, tag indexes, listings, tag pages), are held and
+    written as a full build of the same content plans them (the last whole
+    plan's trends, in both), and no listing or tag page lists an article no
+    longer published; how many pages were compared."""
+    state = builder.state
+    assert state.plan is not None and state.renderer is not None and state.settings is not None
+    full = build_index(published(builder.project.content))
+    foresight = state.plan.foresight
+    planned = [home_page(full, state.settings, foresight.today), *index_pages(full, state.settings, foresight.of_tag, foresight.today)]
+    compared = 0
+    for page in planned:
+        if shows_any(page, ids):
+            assert state.pages.get(page.url) == page, f"{page.url} differs from a full build's"
+            written = (builder.project.output / output_path(page.url)).read_bytes()
+            assert written == state.renderer.render(page), f"{page.url}: other bytes than a full build's"
+            compared += 1
+    unpublished = ids - full.by_id.keys()
+    for url, page in state.pages.items():
+        if isinstance(page.context, ListingContext | TagContext):
+            assert not shows_any(page, unpublished), f"{url} still lists an article no longer published"
+    return compared
+
+
+def test_a_save_writes_the_listings_that_list_it_at_once(project: Path, tmp_path: Path) -> None:
+    # Small pages, so that saves move articles and rows from page to page.
+    settings_file = project / "site.yml"
+    text = re.sub(r"(?m)^(per_page|tag_articles_per_page):.*$", "", settings_file.read_text(encoding="utf-8"))
+    settings_file.write_text(text + "\nper_page: 4\ntag_articles_per_page: 2\n", encoding="utf-8")
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    content = project / "content"
+    a, b, c = sorted(content.glob("*.md"))[:3]
+
+    def shown(paths: list[Path], ids: set[str]) -> None:
+        report = builder.show_saved(paths)
+        assert report is not None and report.written
+        assert assert_listings_exact(builder, ids) >= 3  # home, the timeline and the articles' listing at least
+
+    shown_keyword = "a keyword only this article has"
+    save(a, edited(a, "## Keywords\n\n", f"## Keywords\n\n* {shown_keyword}\n"))
+    shown([a], {a.stem})
+    tag_page = preview / output_path(tag_url(Tag(TagKind.KEYWORD, shown_keyword, shown_keyword, key_slug(shown_keyword))))
+    assert tag_page.is_file() and a.stem.encode() in tag_page.read_bytes()
+    # Dated long ago: it moves to the end of the listings and the timeline.
+    save(a, with_front_matter(a.read_text(encoding="utf-8"), "date: 1999-01-02"))
+    shown([a], {a.stem})
+    assert b"1999" in (preview / "timeline" / "index.html").read_bytes()
+    # Its keyword goes: the tag, which no other article has, goes at once.
+    save(a, edited(a, f"* {shown_keyword}\n", ""))
+    shown([a], {a.stem})
+    assert not tag_page.exists()
+    # Its first signal becomes the most relevant row of the scan.
+    text = a.read_text(encoding="utf-8")
+    save(a, first_row_renamed(text, "Signals", "The most relevant signal of all"))
+    shown([a], {a.stem})
+    # An article added, then one deleted, one renamed (two saves in a row
+    # before each check: the second patches what the first patched).
+    added = content / "added-article.md"
+    save(added, edited(b, "## Keywords\n\n", "## Keywords\n\n* added keyword\n"))
+    shown([added], {added.stem})
+    c.unlink()
+    shown([c], {c.stem})
+    renamed = content / f"{b.stem}-renamed.md"
+    b.rename(renamed)
+    shown([b, renamed], {b.stem, renamed.stem})
+    save(a, edited(a, "## Summary\n", "## Summary\n\nOnce more. "))
+    builder.show_saved([a])
+    save(renamed, edited(renamed, "## Summary\n", "## Summary\n\nRenamed and edited. "))
+    shown([renamed], {a.stem, renamed.stem})
+
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_search_is_told_only_of_the_documents_that_changed(project: Path, tmp_path: Path) -> None:
+    # A template save rewrites every page and, here, no search document:
+    # every shard would otherwise be indexed again, minutes at 3,000 articles.
+    builder = builder_for(project, tmp_path / "preview")
+    first = builder.rebuild()
+    assert len(first.indexed_changed) == len(first.indexed) > 0
+    base = project / "templates" / "base.html"
+    save(base, base.read_text(encoding="utf-8").replace("</body>", "<!-- a theme's edit --></body>", 1))
+    report = builder.rebuild()
+    assert report.written >= len(first.indexed)
+    assert report.indexed_changed == ()
+    path = min((project / "content").glob("*.md"))
+    save(path, edited(path, "## Summary\n", "## Summary\n\nFound again. "))
+    shown = builder.show_saved([path])
+    assert shown is not None and shown.saved_indexed == (f"articles/{path.stem}/index.html",)
+    assert f"articles/{path.stem}/index.html" in builder.rebuild().indexed_changed

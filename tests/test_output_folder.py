@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from foresite.output.write import MARKER, MARKER_TEXT, claimed_output, lock_path
+from foresite.output.write import MARKER, MARKER_TEXT, claimed_output, lock_path, remove_files
 from tests.hostile.make_hostile import benign_article
 
 from .conftest import ROOT
@@ -247,3 +247,16 @@ def test_a_pagefind_run_takes_the_priority_it_is_given() -> None:
         run = subprocess.run([sys.executable, "-c", "import os; print(os.nice(0))"], capture_output=True, text=True,
                              preexec_fn=_child_setup(niceness), check=True)
         assert int(run.stdout) == expected
+
+
+def test_removing_pages_removes_the_folders_they_leave_empty_and_no_other(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    for relpath in ("signals/a-1/index.html", "signals/b-2/index.html", "articles/x/index.html", "articles/x/rows.json"):
+        (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (root / relpath).write_text("page", encoding="utf-8")
+    remove_files(root, ["signals/a-1/index.html", "articles/x/index.html", "not/there/index.html"])
+    assert not (root / "signals" / "a-1").exists()
+    assert (root / "signals" / "b-2" / "index.html").is_file()
+    assert (root / "articles" / "x" / "rows.json").is_file()
+    remove_files(root, ["signals/b-2/index.html", "articles/x/rows.json"])
+    assert root.is_dir() and not any(root.iterdir())

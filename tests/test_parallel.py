@@ -11,11 +11,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from foresite.build.processes import PARALLEL_THRESHOLD
+from foresite.build.processes import PARALLEL_THRESHOLD, StopFlag, Workers, stop_flag
 from foresite.render.theme import TemplateFailure
 
 from .conftest import ROOT, build_project, file_hashes
@@ -122,3 +123,25 @@ def test_a_build_killed_outright_takes_its_helper_processes_with_it(corpus: Path
         time.sleep(0.05)
     assert not [pid for pid in helpers if alive(pid)], "a helper outlived the build"
     assert not output.exists()
+
+
+def _stopping_at(flag: StopFlag, at: int) -> Callable[[int], int]:
+    def square(n: int) -> int:
+        if n == at:
+            flag.value = True  # as a save waiting would, seen by every process
+        return n * n
+
+    return square
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_map_until_stops_in_every_process_and_returns_what_it_did(count: int) -> None:
+    flag = stop_flag()
+    items = list(range(20_000))
+    done = Workers(count).map_until(_stopping_at(flag, 300), items, flag)
+    assert 300 in done and len(done) < len(items) / 2, "every process stopped soon after the flag was set"
+    assert all(done[i] == i * i for i in done)
+    flag.value = False
+    rest = [i for i in items if i not in done]
+    again = Workers(count).map_until(_stopping_at(flag, -1), rest, flag)
+    assert sorted([*done, *(rest[i] for i in again)]) == items

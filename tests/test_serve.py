@@ -128,6 +128,25 @@ def test_serves_the_site_with_the_livereload_script(project: Path, tmp_path: Pat
         assert status == 404 and tag in missing
 
 
+def test_a_page_removed_between_the_look_and_the_read_answers_404(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A save removes a deleted article's pages while a reader asks for one:
+    # the file is there when looked at and gone when read.
+    with running(project, tmp_path / "preview") as server:
+        page = f"articles/{first_article(project).stem}/index.html"
+        read_bytes = Path.read_bytes
+
+        def vanishing(path: Path) -> bytes:
+            if path.as_posix().endswith(page):
+                raise FileNotFoundError(path)
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", vanishing)
+        status, answer = get(f"{server.url}{page.removesuffix('index.html')}")
+        assert status == 404 and "not found" in answer.lower()
+
+
 def test_an_edit_shows_and_a_deleted_article_disappears(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -24,10 +24,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
-from typing import Generic, Self, TypeVar
+from typing import Generic, Protocol, Self, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+class StopFlag(Protocol):
+    """A boolean in memory shared with forked processes (`stop_flag`)."""
+
+    value: bool
 
 PARALLEL_THRESHOLD = 400
 """Below this many items, starting worker processes costs more than it saves."""
@@ -62,14 +68,36 @@ class Workers:
         This process is one of the workers: a forked worker starts with its
         parent's resident memory (all of the site's model), so one worker
         fewer is that much less memory."""
+        found = self._share(function, items, min_items, alongside, None)
+        return [found[i] for i in range(len(items))]
+
+    def map_until(
+        self, function: Callable[[Item], Result], items: Sequence[Item], stop: StopFlag, *, min_items: int = 2
+    ) -> dict[int, Result]:
+        """`function` over `items` as `map` does it, until `stop` is set: the
+        results of the items done by then, by index. Every process looks at
+        the flag before it takes more items (a few dozen at most), so that
+        one large map can give way within a fraction of a second (the
+        preview renders every page so, and lets a save in)."""
+        return self._share(function, items, min_items, None, stop)
+
+    def _share(
+        self, function: Callable[[Item], Result], items: Sequence[Item], min_items: int,
+        alongside: Callable[[], None] | None, stop: StopFlag | None,
+    ) -> dict[int, Result]:
         if not self.parallel or len(items) < max(2, min_items):
-            done = [function(item) for item in items]
+            done = {}
+            for i, item in enumerate(items):
+                if stop is not None and stop.value:
+                    break
+                done[i] = function(item)
             if alongside:
                 alongside()
             return done
         context = multiprocessing.get_context("fork")
         # Taken in chunks by whoever is free: jobs of unequal size balance.
-        job = _Job(function, items, context.Value("i", 0), max(1, min(CHUNK, len(items) // (self.count * 8))))
+        size = max(1, min(CHUNK, len(items) // (self.count * 8)))
+        job = _Job(function, items, context.Value("i", 0), size, stop)
         helpers = [_Forked.start(lambda: job.share(), context) for _ in range(self.count - 1)]
         try:
             if alongside:
@@ -80,7 +108,12 @@ class Workers:
         finally:
             for helper in helpers:
                 helper.stop()
-        return [found[i] for i in range(len(items))]
+        return found
+
+
+def stop_flag() -> StopFlag:
+    """A flag that processes forked after it is made all see: set in one, seen in every other."""
+    return multiprocessing.RawValue(ctypes.c_bool, False)
 
 
 SERIAL = Workers(1)
@@ -95,11 +128,14 @@ class _Job(Generic[Item, Result]):
     items: Sequence[Item]
     next_start: Synchronized[int]
     size: int
+    stop: StopFlag | None = None
 
     def share(self) -> list[tuple[int, Result]]:
         """(index, result) of every chunk this process took."""
         done: list[tuple[int, Result]] = []
         while True:
+            if self.stop is not None and self.stop.value:
+                return done
             with self.next_start.get_lock():
                 start = self.next_start.value
                 self.next_start.value = start + self.size

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, Workers, collection_paused
+from foresite.build.processes import PARALLEL_THRESHOLD, SERIAL, StopFlag, Workers, collection_paused
 from foresite.build.site_files import is_generated_path, site_files
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, warning
@@ -294,15 +294,43 @@ def render_pages(
     """Render and write `pages`, and the search documents of those `docs`
     places; returns how many pages changed. `alongside` is work of this
     process's own, done before it takes its share of the pages."""
+    render = partial(_write_page, renderer, root, only_if_changed, docs)
+    return sum(page for page, _ in workers.map(render, pages, alongside=alongside))
 
-    def render(page: Page) -> bool:
-        path = output_path(page.url)
-        changed = write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
-        if docs is not None and path in docs.paths:
-            write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
-        return changed
 
-    return sum(workers.map(render, pages, alongside=alongside))
+@dataclass(frozen=True)
+class Rendered:
+    pages: list[Page]
+    """The pages rendered: all, or those done when `stop` was set."""
+    written: int
+    """How many of them changed."""
+    searched: list[str]
+    """Output paths of those whose search document changed (or is new)."""
+
+
+def render_changed(
+    pages: Sequence[Page], renderer: Renderer, root: Path, workers: Workers, docs: SearchDocs,
+    stop: StopFlag | None = None,
+) -> Rendered:
+    """Render `pages` and their search documents, writing only bytes that
+    changed; until `stop` is set, if given (the preview's whole rebuild so
+    gives way to a save)."""
+    render = partial(_write_page, renderer, root, True, docs)
+    done = workers.map_until(render, pages, stop) if stop is not None else dict(enumerate(workers.map(render, pages)))
+    rendered = [pages[i] for i in sorted(done)]
+    searched = [output_path(pages[i].url) for i, (_, document) in done.items() if document]
+    return Rendered(rendered, sum(page for page, _ in done.values()), searched)
+
+
+def _write_page(
+    renderer: Renderer, root: Path, only_if_changed: bool, docs: SearchDocs | None, page: Page
+) -> tuple[bool, bool]:
+    """Whether the page's bytes changed, and its search document's."""
+    path = output_path(page.url)
+    changed = write_file(root, path, renderer.render(page), only_if_changed=only_if_changed)
+    if docs is not None and path in docs.paths:
+        return changed, write_file(docs.folder, docs.paths[path], renderer.render_search(page), only_if_changed=only_if_changed)
+    return changed, False
 
 
 def write_site_files(theme: Theme, root: Path, site: SitePlan, settings: Settings, moved: Moved = Moved()) -> None:

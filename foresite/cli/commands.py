@@ -74,7 +74,7 @@ def serve(args: Sequence[str], prog: str) -> int:
             _complain(f"warning: {project.output / link}: a symbolic link in the preview folder; removed")
         mark(project.output)
         builder = preview_builder(project, root, options.base_url, options.workers)
-        preview = Preview(builder, None if options.no_search else PreviewSearch(project.output, say=_say), options.quiet)
+        preview = Preview(builder, None if options.no_search else PreviewSearch(project.output, say=_say, workers=options.workers), options.quiet)
         # Listening before the first build: a taken port is said at once.
         server = PreviewServer(
             project.output, preview.on_save, watched_paths(project, root), host=options.host, port=options.port, say=_say

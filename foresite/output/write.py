@@ -200,8 +200,13 @@ def remove_files(root: Path, relpaths: Iterable[str]) -> None:
         path = target_path(root, relpath)
         path.unlink(missing_ok=True)
         parent = path.parent
-        while parent != root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+        while parent != root:
+            # rmdir refuses a folder that is not empty: no listing of one
+            # that holds thousands (signals/), which took 10 ms each.
+            try:
+                parent.rmdir()
+            except OSError:
+                break
             parent = parent.parent
 
 

@@ -107,6 +107,11 @@ class Corpus:
             self._link(article)
         return left, joined
 
+    def tag(self, kind: TagKind, key: str) -> Tag | None:
+        """The tag of a folded term as a full build labels it, if any article has it."""
+        spellings = self._spellings.get((kind, key))
+        return make_tag(kind, key, spellings) if spellings else None
+
     def linking_to(self, article_id: str) -> tuple[Article, ...]:
         """The articles whose Closest sections link to this id: their pages
         show its title, or that it is not there."""

@@ -21,14 +21,18 @@ related items compare every article with the others), so a save is shown in
 two steps: `show_saved` renders the saved articles' own pages at once (and
 the article pages whose Closest sections link to them), from the previous
 plan's trends and related items and an index of those articles only, which
-`corpus.Corpus` finds without going through the others; the pages of a
+`corpus.Corpus` finds without going through the others, with the listings,
+tag pages, home and timeline that list them, from the last index patched
+(`listings.patched_index`); the pages of a
 deleted or renamed article, or hand-written page, are removed at once, and a
 saved hand-written page or file published beside the pages is written.
 `rebuild` then brings every page up to date: the listings, tags, home and
-timeline as soon as they are planned, the rest after. It plans without
-holding the lock and renders a chunk at a time, letting a waiting save in
-between two, so that a save is never queued behind background work; a plan
-a save made stale is redone, and pages already written are not rendered again.
+timeline that a save only shifted as soon as they are planned, the rest
+after. It plans without holding the lock and renders on every worker, which
+stop taking pages as soon as a save waits (`render_pages_until`): the save
+is shown, then the rendering goes on, so that a save is never queued behind
+background work; a plan a save made stale is redone, and pages already
+written are not rendered again.
 A save to templates, static files or settings changes every page: the pages
 open in a browser are written first (`show_setup`).
 
@@ -41,7 +45,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -49,10 +53,11 @@ from pathlib import Path
 from typing import assert_never
 
 from foresite.build.pipeline import Project
-from foresite.build.processes import SERIAL, Workers, freeze_heap
+from foresite.build.processes import SERIAL, StopFlag, Workers, freeze_heap, stop_flag
 from foresite.build.site_files import site_files
 from foresite.build.stages import (
     Moved,
+    Rendered,
     SearchDocs,
     SitePlan,
     build_today,
@@ -60,6 +65,7 @@ from foresite.build.stages import (
     parse_path,
     plan_site,
     read_sources,
+    render_changed,
     render_pages,
     search_pages,
 )
@@ -68,6 +74,7 @@ from foresite.core.errors import Problem, SettingsError
 from foresite.core.model import Article
 from foresite.core.urls import output_path
 from foresite.index.links import resolve_closest
+from foresite.index.site_index import ArticleTags, SiteIndex
 from foresite.output.write import MARKER, MARKER_TEXT, copy_files, remove_files, write_file
 from foresite.pages.contexts import (
     ArticleContext,
@@ -90,6 +97,7 @@ from foresite.pages.contexts import (
 from foresite.pages.handwritten import handwritten_pages
 from foresite.pages.plan import Page, article_page, article_pages
 from foresite.preview.corpus import Change, Corpus
+from foresite.preview.listings import listed_pages, patched_index, shows_any
 from foresite.preview.serve import BackgroundJob
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, static_files
@@ -191,6 +199,9 @@ class _State:
     """Every file of the site as last rebuilt whole, relative to the output."""
     plan: SitePlan | None = None
     """The last whole rebuild's plan."""
+    listed: SiteIndex | None = None
+    """The last plan's index, patched with the saves since (preview.listings):
+    what the listings written at a save show."""
     moved: Moved = field(default_factory=Moved)
     """The last whole rebuild's pages, published files and links between content files."""
     planned_generation: int = -1
@@ -231,17 +242,12 @@ class _Refreshed:
     """Hand-written pages and files to publish that were added, changed or removed."""
 
 
-WRITE_CHUNK = 300
-"""Pages a whole rebuild renders between two looks for a save waiting to be
-shown: a save waits for at most one chunk (a fraction of a second)."""
-
-
 class IncrementalBuilder:
     """Keeps a preview folder equal to a full build of the project.
 
     Safe to call from two threads: the watcher's (`show_saved`) and a
-    background one (`rebuild`). A save comes first: `rebuild` renders in
-    chunks and lets a waiting `show_saved` in between two."""
+    background one (`rebuild`). A save comes first: `rebuild`'s rendering
+    stops as soon as a `show_saved` waits, lets it in, then goes on."""
 
     def __init__(
         self,
@@ -262,6 +268,9 @@ class IncrementalBuilder:
         self._lock = threading.RLock()
         self._saves = threading.Condition()
         self._saves_waiting = 0
+        self._save_waits = stop_flag()
+        """Set while a save waits: the rendering processes of a whole rebuild
+        stop taking pages (within a few dozen), and it lets the save in."""
 
     # ------------------------------------------------------------ whole site
 
@@ -287,8 +296,9 @@ class IncrementalBuilder:
             # Outside the lock: planning takes seconds, and a save meanwhile
             # must still be shown at once (then this plan is made again).
             # The listings need no trends: written as soon as they are planned.
-            site = plan_site(snapshot.articles, snapshot.settings, early=partial(self._write_early, snapshot),
-                             moved=snapshot.moved, today=build_today())
+            # Related items on every worker, as a build finds them.
+            site = plan_site(snapshot.articles, snapshot.settings, workers=Workers(self.workers),
+                             early=partial(self._write_early, snapshot), moved=snapshot.moved, today=build_today())
             extra = list(site_files(site.index, site.pages, snapshot.settings, site.foresight.today))
             report = self._write_whole(snapshot, site, extra, start)
             if report is not None:
@@ -333,29 +343,36 @@ class IncrementalBuilder:
                 return
             renderer = state.renderer
             changed = [p for p in pages if state.pages.get(p.url) != p]
-        self._render_chunks(changed, renderer, snapshot.generation)
+        self._render_giving_way(changed, renderer, snapshot.generation)
 
-    def _render_chunks(self, pages: list[Page], renderer: Renderer, generation: int) -> int | None:
-        """Render `pages` a chunk at a time, a waiting save first; None when a
-        save made them stale (those written so far are remembered)."""
+    def _render_giving_way(self, pages: list[Page], renderer: Renderer, generation: int) -> int | None:
+        """Render `pages` on every worker, giving way to a save as soon as
+        one waits, then going on; None when a save made them stale (those
+        written so far are remembered)."""
         written = 0
-        for first in range(0, len(pages), WRITE_CHUNK):
+        while pages:
             self._let_saves_in()
             with self._lock:
                 if generation != self.state.generation:
                     return None
-                written += self._render(pages[first:first + WRITE_CHUNK], renderer, Workers(self.workers))
+                rendered = self._render(pages, renderer, Workers(self.workers), self._save_waits)
+            written += rendered.written
+            done = {id(p) for p in rendered.pages}
+            pages = [p for p in pages if id(p) not in done]
         return written
 
-    def _render(self, pages: list[Page], renderer: Renderer, workers: Workers) -> int:
-        """Render and write `pages`, and remember them; under the lock."""
+    def _render(self, pages: list[Page], renderer: Renderer, workers: Workers, stop: StopFlag | None = None) -> Rendered:
+        """Render and write `pages` (until `stop` is set, if given), and
+        remember those rendered; under the lock."""
         state, output = self.state, self.project.output
-        written = render_pages(pages, renderer, output, workers, only_if_changed=True, docs=_flat_docs(search_docs(output), pages))
-        state.pages.update((p.url, p) for p in pages)
+        rendered = render_changed(pages, renderer, output, workers, _flat_docs(search_docs(output), pages), stop)
+        state.pages.update((p.url, p) for p in rendered.pages)
         # So that the next whole rebuild removes them if they are gone by then.
-        state.outputs |= {output_path(p.url) for p in pages}
-        state.search_changed |= {output_path(p.url) for p in pages if p.indexed}
-        return written
+        state.outputs |= {output_path(p.url) for p in rendered.pages}
+        # Search is told only of documents that changed: a template or
+        # settings save rewrites every page, and often no document.
+        state.search_changed.update(rendered.searched)
+        return rendered
 
     def _write_whole(
         self, snapshot: _Snapshot, site: SitePlan, extra: list[tuple[str, bytes]], start: float
@@ -369,7 +386,7 @@ class IncrementalBuilder:
             everything = snapshot.setup != state.setup or snapshot.moved.navigation != state.moved.navigation
             relinked = _Relinked(_relinked(state.moved, snapshot.moved) if state.plan is not None else frozenset())
             changed_pages = [p for p in site.pages if everything or state.pages.get(p.url) != p or relinked.shows(p)]
-        written = self._render_chunks(changed_pages, renderer, snapshot.generation)
+        written = self._render_giving_way(changed_pages, renderer, snapshot.generation)
         self._let_saves_in()
         with self._lock:
             if written is None or snapshot.generation != self.state.generation:
@@ -409,6 +426,7 @@ class IncrementalBuilder:
         new_index_problems = [p for p in index_problems if p not in state.index_problems]
         state.pages = {p.url: p for p in site.pages}
         state.plan, state.planned_generation, state.moved = site, snapshot.generation, snapshot.moved
+        state.listed = None
         state.setup, state.settings, state.renderer = snapshot.setup, snapshot.settings, renderer
         state.index_problems = frozenset(index_problems)
         search_changed, state.search_changed = state.search_changed, set()
@@ -442,16 +460,18 @@ class IncrementalBuilder:
 
     @contextmanager
     def _save_first(self) -> Iterator[None]:
-        """The lock, for a save: a whole rebuild waiting at _let_saves_in
-        between two chunks lets it in before it takes the lock again."""
+        """The lock, for a save: a whole rebuild rendering stops (the flag
+        `_save_waits`), and waits at _let_saves_in until the save is shown."""
         with self._saves:
             self._saves_waiting += 1
+            self._save_waits.value = True
         try:
             with self._lock:
                 yield
         finally:
             with self._saves:
                 self._saves_waiting -= 1
+                self._save_waits.value = self._saves_waiting > 0
                 self._saves.notify_all()
 
     # ------------------------------------------------------------ saved articles first
@@ -497,10 +517,12 @@ class IncrementalBuilder:
         pages = [page for article in shown[:len(saved)] for page in article_pages(article, index, state.plan.foresight)]
         pages += [article_page(article, index, state.plan.foresight) for article in shown[len(saved):]]
         pages += self._saved_handwritten(refreshed.others)
-        changed_pages = [p for p in pages if state.pages.get(p.url) != p]
-        written = self._render(changed_pages, state.renderer, SERIAL)
+        listed, unlisted = self._listing(shown[:len(saved)], index.tags_of, {*saved, *(a.id for a in gone)})
+        changed_pages = [p for p in pages if state.pages.get(p.url) != p] + listed
+        rendered = self._render(changed_pages, state.renderer, SERIAL)
+        written = rendered.written
         written += self._copy_published(refreshed.others)
-        removed = self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
+        removed = unlisted + self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
         return RebuildReport(
             reparsed=tuple(refreshed.reparsed),
             kept=tuple(path for path in refreshed.reparsed if _is_kept(state.files.get(path))),
@@ -513,9 +535,34 @@ class IncrementalBuilder:
             indexed=(),
             seconds=time.perf_counter() - start,
             whole=False,
-            saved_indexed=tuple(output_path(p.url) for p in changed_pages if p.indexed),
+            saved_indexed=tuple(rendered.searched),
             saves=tuple(refreshed.saves),
         )
+
+    def _listing(
+        self, saved: Sequence[Article], tags_of: Mapping[str, ArticleTags], ids: set[str]
+    ) -> tuple[list[Page], int]:
+        """The listings, tag pages, tag indexes, home and timeline that list
+        the articles of `ids` as they were or are and changed (see
+        preview.listings), from the index of the last save patched with these
+        articles; the listing and tag pages that are no more are removed, and
+        how many files went."""
+        state = self.state
+        assert state.plan is not None and state.settings is not None
+        if not ids:  # a hand-written page or a published file
+            return [], 0
+        before = state.listed or state.plan.index
+        state.listed = after = patched_index(before, saved, tags_of, ids, state.corpus.tag)
+        foresight = state.plan.foresight
+        listed = listed_pages(before, after, state.settings, saved, ids, foresight.of_tag, foresight.today)
+        removed = self._forget(listed.gone & state.pages.keys(), [])
+        pages = []
+        for page in listed.pages:
+            old = state.pages.get(page.url)
+            # A page the save only shifts (the next page of a listing) follows with the whole rebuild.
+            if (shows_any(page, ids) or (old is not None and shows_any(old, ids))) and old != page:
+                pages.append(page)
+        return pages, removed
 
     def show_setup(self, open_pages: Sequence[str]) -> RebuildReport | None:
         """After a save to templates, static files or settings, which change
@@ -583,13 +630,21 @@ class IncrementalBuilder:
         pages, and deleted published files, at once; how many files went."""
         state = self.state
         sources = {*gone_sources, *(display_path(p) for p in others if not p.exists())}
+        if not sources:  # an edit: nothing went (and no look through every page)
+            return 0
         urls = [
             url for url, page in state.pages.items()
             if url not in shown and _is_own(page) and _source_file(page) in sources
         ]
-        files = [output_path(url) for url in urls]
         published = {display_path(path): relpath for relpath, path in state.moved.published}
-        files += [relpath for source, relpath in published.items() if source in sources]
+        return self._forget(urls, [relpath for source, relpath in published.items() if source in sources])
+
+    def _forget(self, urls: Iterable[str], files: list[str]) -> int:
+        """Remove the pages of these URLs, their search documents and these
+        other files at once; how many files went."""
+        state = self.state
+        urls = list(urls)
+        files = [*(output_path(url) for url in urls), *files]
         remove_files(self.project.output, files)
         gone_indexed = {output_path(url) for url in urls if state.pages[url].indexed}
         remove_docs(search_docs(self.project.output), gone_indexed)
@@ -886,10 +941,14 @@ class PreviewSearch:
     indexed first (`request_saved`), while the rest of the site is rebuilt;
     after each whole rebuild, every shard holding a changed page (`request`)."""
 
-    def __init__(self, site: Path, *, say: Say = print, shard_pages: int = PREVIEW_SHARD_PAGES) -> None:
+    def __init__(
+        self, site: Path, *, say: Say = print, shard_pages: int = PREVIEW_SHARD_PAGES, workers: int = 1
+    ) -> None:
         self.site = site
         self.say = say
         self.shard_pages = shard_pages
+        self.workers = workers
+        """Pagefind runs at a time: a change to every page re-indexes every shard."""
         self._lock = threading.Condition()
         self._pages: tuple[IndexedPage, ...] = ()
         self._changed: set[str] = set()
@@ -939,7 +998,7 @@ class PreviewSearch:
         pages = tuple(page for page in pages if (docs / doc_name(page.path)).is_file())
         try:
             self._shards, stats = update_search_index(
-                self.site, docs, pages, changed, self._shards, self.shard_pages, niceness=SEARCH_NICENESS
+                self.site, docs, pages, changed, self._shards, self.shard_pages, self.workers, SEARCH_NICENESS
             )
         except BaseException:
             # Such as a page removed by a rebuild while it was being indexed:

@@ -404,10 +404,8 @@ class _Files(tornado.web.RequestHandler):
                 self._redirect_to_folder(target)
                 return
             target = target / "index.html"
-        if not target.is_file() or not is_inside(self.folder.resolve(), target):
+        if not target.is_file() or not is_inside(self.folder.resolve(), target) or not self._send_file(200, target):
             self._send_not_found()
-            return
-        self._send_file(200, target)
 
     def head(self) -> None:
         self.get()  # tornado leaves the body out of HEAD answers
@@ -419,13 +417,16 @@ class _Files(tornado.web.RequestHandler):
 
     def _send_not_found(self) -> None:
         page = self.folder / NOT_FOUND_PAGE
-        if page.is_file() and is_inside(self.folder.resolve(), page):
-            self._send_file(404, page)
-        else:
+        if not (page.is_file() and is_inside(self.folder.resolve(), page) and self._send_file(404, page)):
             self._send_text(404, "not found\n")
 
-    def _send_file(self, status: int, path: Path) -> None:
-        data = path.read_bytes()
+    def _send_file(self, status: int, path: Path) -> bool:
+        """Send the file; False when it is gone: a save removes a deleted
+        article's pages while readers ask for them."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
         content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type == "text/html":
             data = inject(data, self.tag)
@@ -436,6 +437,7 @@ class _Files(tornado.web.RequestHandler):
         self.set_header("Content-Type", content_type)
         self.set_header("Cache-Control", "no-store")
         self.finish(data)
+        return True
 
     def _send_text(self, status: int, text: str) -> None:
         self.set_status(status)
