@@ -3,6 +3,7 @@ bytes as a full build of the same content, with far less rendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from foresite.core.config import Settings, load_settings
 from foresite.core.model import Article, Kind, Tag, TagKind
 from foresite.core.text import key_slug
 from foresite.core.urls import entry_url, output_path, tag_url
+from foresite.foresight.trends import build_trends
 from foresite.index.site_index import build_index
 from foresite.pages.contexts import ListingContext, TagContext
 from foresite.pages.plan import Page, article_pages, home_page, index_pages
@@ -428,19 +430,29 @@ def assert_saved_pages_exact(
     builder: IncrementalBuilder, saved: list[Path], last_good: Mapping[Path, str] | None = None
 ) -> None:
     """The saved articles' pages the preview holds and wrote are those a full
-    build of the same content plans for them, trends and related items (the
-    last whole plan's, in both) aside: equal contexts, ranks of the rows
-    seen again included, and the bytes they render to."""
+    build of the same content plans for them, their trends included, related
+    items (the last whole plan's, in both) aside: equal contexts, ranks of
+    the rows seen again included, and the bytes they render to."""
     state = builder.state
-    assert state.plan is not None and state.renderer is not None
+    assert state.plan is not None and state.renderer is not None and state.settings is not None
     full = build_index(published(builder.project.content, last_good))
+    foresight = dataclasses.replace(state.plan.foresight, trends=build_trends(full, state.settings.trends))
     for path in saved:
-        for page in article_pages(full.by_id[path.stem], full, state.plan.foresight):
+        for page in article_pages(full.by_id[path.stem], full, foresight):
             shown = state.pages[page.url]
-            assert shown == page, f"{page.url} differs from a full build's"
+            assert shown == page, f"{page.url} differs from a full build's in {_differing(shown, page)}"
             assert _ranks(shown) == _ranks(page), f"{page.url}: ranks differ from a full build's"
             written = (builder.project.output / output_path(page.url)).read_bytes()
             assert written == state.renderer.render(page), f"{page.url}: other bytes than a full build's"
+
+
+def _differing(shown: Page, expected: Page) -> list[str]:
+    """The names of the fields of the page and its context that differ."""
+    pairs = [(shown, expected, ""), (shown.context, expected.context, "context.")]
+    return [
+        prefix + f.name for a, b, prefix in pairs for f in dataclasses.fields(b)  # type: ignore[arg-type]
+        if getattr(a, f.name) != getattr(b, f.name)
+    ]
 
 
 def _ranks(page: Page) -> list[tuple[str, str, int]]:
@@ -835,3 +847,79 @@ def test_search_is_told_only_of_the_documents_that_changed(project: Path, tmp_pa
     shown = builder.show_saved([path])
     assert shown is not None and shown.saved_indexed == (f"articles/{path.stem}/index.html",)
     assert f"articles/{path.stem}/index.html" in builder.rebuild().indexed_changed
+
+
+def assert_trend_links_exact(builder: IncrementalBuilder, rows: list[tuple[Path, Kind, int]]) -> list[int]:
+    """The pages of these rows (file, kind, place among the article's rows
+    of that kind) show the trend a full build of the same content finds for
+    them, held and written; the numbers of articles they show (0: none)."""
+    state = builder.state
+    assert state.settings is not None and state.renderer is not None
+    full = build_index(published(builder.project.content))
+    trends = build_trends(full, state.settings.trends)
+    counts = []
+    for path, kind, place in rows:
+        entry = full.by_id[path.stem].entries_of(kind)[place]
+        trend = trends.of_row.get((path.stem, kind, entry.slug))
+        page = state.pages[entry_url(entry)]
+        link = page.context.trend  # type: ignore[attr-defined]
+        assert (link is None) == (trend is None) and (link is None or link.article_count == trend.article_count), page.url
+        assert (builder.project.output / output_path(page.url)).read_bytes() == state.renderer.render(page)
+        counts.append(link.article_count if link else 0)
+    return counts
+
+
+def test_a_save_writes_the_rows_of_the_trends_it_joins_or_leaves_at_once(project: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    content = project / "content"
+    a, b, c = sorted(content.glob("*.md"))[:3]
+    for path in (b, c):
+        save(path, first_row_renamed(path.read_text(encoding="utf-8"), "Signals", "Quantum composting networks"))
+    builder.rebuild()
+    rows = [(a, Kind.SIGNAL, 0), (b, Kind.SIGNAL, 0), (c, Kind.SIGNAL, 0)]
+    assert assert_trend_links_exact(builder, rows[1:]) == [2, 2]
+
+    # a's first signal joins the trend by similarity (three of its four key
+    # terms are the anchor's): a's row page and those of b and c say 3 at once.
+    save(a, first_row_renamed(a.read_text(encoding="utf-8"), "Signals", "Quantum composting networks in cities"))
+    builder.show_saved([a])
+    assert assert_trend_links_exact(builder, rows) == [3, 3, 3]
+    # c deleted: 2.
+    c.unlink()
+    builder.show_saved([c])
+    assert assert_trend_links_exact(builder, rows[:2]) == [2, 2]
+    # b's signal leaves: a's alone is no trend.
+    save(b, first_row_renamed(b.read_text(encoding="utf-8"), "Signals", "A signal of its own"))
+    builder.show_saved([b])
+    assert assert_trend_links_exact(builder, rows[:2]) == [0, 0]
+    assert b"Part of the trend" not in (preview / output_path(builder.state.pages[
+        entry_url(builder.state.corpus.article(a.stem).entries_of(Kind.SIGNAL)[0])].url)).read_bytes()  # type: ignore[union-attr]
+
+    builder.rebuild()
+    assert_same_as_full_build(project, preview, tmp_path)
+
+
+def test_a_save_is_shown_with_the_interpreter_lock_handed_over_often(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A whole rebuild planning in Python in another thread otherwise made each
+    # file the save writes wait up to 5 ms for the lock (see SAVE_SWITCH_INTERVAL).
+    from foresite.preview import rebuild as incremental
+
+    builder = builder_for(project, tmp_path / "preview")
+    builder.rebuild()
+    usual = sys.getswitchinterval()
+    seen: list[float] = []
+    real_render = incremental.render_changed
+
+    def render(*args: Any, **options: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return real_render(*args, **options)
+
+    monkeypatch.setattr(incremental, "render_changed", render)
+    path = min((project / "content").glob("*.md"))
+    save(path, edited(path, "## Summary\n", "## Summary\n\nQuickly. "))
+    assert builder.show_saved([path]) is not None
+    assert seen == [pytest.approx(incremental.SAVE_SWITCH_INTERVAL)] and incremental.SAVE_SWITCH_INTERVAL < usual
+    assert sys.getswitchinterval() == usual

@@ -6,6 +6,7 @@ must leave nothing behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import signal
 import subprocess
@@ -145,3 +146,14 @@ def test_a_map_until_stops_in_every_process_and_returns_what_it_did(count: int) 
     rest = [i for i in items if i not in done]
     again = Workers(count).map_until(_stopping_at(flag, -1), rest, flag)
     assert sorted([*done, *(rest[i] for i in again)]) == items
+
+
+def _own_niceness(_item: int) -> int:
+    time.sleep(0.002)  # long enough for the forked process to take its share
+    return os.nice(0)
+
+
+def test_forked_workers_take_the_niceness_they_are_given() -> None:
+    own = os.nice(0)
+    found = set(Workers(2, niceness=5).map(_own_niceness, range(400), min_items=2))
+    assert found == {own, min(19, own + 5)}, "this process keeps its own; the forked one is lowered"

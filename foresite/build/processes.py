@@ -22,6 +22,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from typing import Generic, Protocol, Self, TypeVar
@@ -48,6 +49,9 @@ class Workers:
     """Up to `count` processes, this one included, for work given to `map`."""
 
     count: int
+    niceness: int = 0
+    """Taken by the forked processes: the preview's background work yields
+    the processors to a save being shown."""
 
     @property
     def parallel(self) -> bool:
@@ -98,7 +102,7 @@ class Workers:
         # Taken in chunks by whoever is free: jobs of unequal size balance.
         size = max(1, min(CHUNK, len(items) // (self.count * 8)))
         job = _Job(function, items, context.Value("i", 0), size, stop)
-        helpers = [_Forked.start(lambda: job.share(), context) for _ in range(self.count - 1)]
+        helpers = [_Forked.start(partial(_at_niceness, self.niceness, job.share), context) for _ in range(self.count - 1)]
         try:
             if alongside:
                 alongside()
@@ -109,6 +113,12 @@ class Workers:
             for helper in helpers:
                 helper.stop()
         return found
+
+
+def _at_niceness(niceness: int, function: Callable[[], Result]) -> Result:
+    if niceness > 0:
+        os.nice(niceness)
+    return function()
 
 
 def stop_flag() -> StopFlag:

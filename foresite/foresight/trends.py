@@ -357,13 +357,13 @@ def _trend(
         ),
         key=lambda e: oldest_first(e.placed),
     )
-    label = _most_common_name([e.placed.entry.name for e in evidence])
+    label = most_common_name([e.placed.entry.name for e in evidence])
     dates = [e.placed.article.date for e in evidence if e.placed.article.date]
     return Trend(
         kind=kind,
         slug=key_slug(fold(label)),
         label=label,
-        anchor=_most_common_name([p.entry.name for p in by_terms[anchor]]),
+        anchor=most_common_name([p.entry.name for p in by_terms[anchor]]),
         terms=tuple(sorted(anchor)),
         evidence=tuple(evidence),
         article_count=len({e.placed.article.id for e in evidence}),
@@ -372,7 +372,7 @@ def _trend(
     )
 
 
-def _most_common_name(names: Sequence[str]) -> str:
+def most_common_name(names: Sequence[str]) -> str:
     """The spelling seen most, counting case and accent variants together;
     ties go to the shorter, plainer name, so the label is deterministic."""
     folded = Counter(fold(n) for n in names)

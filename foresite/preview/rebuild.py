@@ -23,7 +23,9 @@ the article pages whose Closest sections link to them), from the previous
 plan's trends and related items and an index of those articles only, which
 `corpus.Corpus` finds without going through the others, with the listings,
 tag pages, home and timeline that list them, from the last index patched
-(`listings.patched_index`); the pages of a
+(`listings.patched_index`), and the pages of the rows of the trends they
+join or leave, from the last trends patched (`trend_rows.TrendMatcher`);
+the pages of a
 deleted or renamed article, or hand-written page, are removed at once, and a
 saved hand-written page or file published beside the pages is written.
 `rebuild` then brings every page up to date: the listings, tags, home and
@@ -42,12 +44,13 @@ showing its last good version (see `is_acceptable`) until a save fixes it.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import assert_never
@@ -71,10 +74,12 @@ from foresite.build.stages import (
 )
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, SettingsError
-from foresite.core.model import Article
-from foresite.core.urls import output_path
+from foresite.core.model import Article, Kind
+from foresite.core.urls import entry_url, output_path
+from foresite.foresight.results import Foresight
+from foresite.foresight.trends import Trends
 from foresite.index.links import resolve_closest
-from foresite.index.site_index import ArticleTags, SiteIndex
+from foresite.index.site_index import ArticleTags, Placed, SiteIndex
 from foresite.output.write import MARKER, MARKER_TEXT, copy_files, remove_files, write_file
 from foresite.pages.contexts import (
     ArticleContext,
@@ -95,10 +100,11 @@ from foresite.pages.contexts import (
     TrendsContext,
 )
 from foresite.pages.handwritten import handwritten_pages
-from foresite.pages.plan import Page, article_page, article_pages
+from foresite.pages.plan import Page, article_page, article_pages, entry_pages
 from foresite.preview.corpus import Change, Corpus
 from foresite.preview.listings import listed_pages, patched_index, shows_any
 from foresite.preview.serve import BackgroundJob
+from foresite.preview.trend_rows import TrendMatcher
 from foresite.render.renderer import Renderer, asset_versions
 from foresite.render.theme import TemplateFailure, static_files
 from foresite.search.pagefind import BUNDLE, IndexedPage, Shard, doc_name, remove_docs, update_search_index
@@ -202,6 +208,10 @@ class _State:
     listed: SiteIndex | None = None
     """The last plan's index, patched with the saves since (preview.listings):
     what the listings written at a save show."""
+    trended: Trends | None = None
+    """The last plan's trends, patched with the saves since (preview.trend_rows)."""
+    matcher: TrendMatcher | None = None
+    """Finds a row's trend among the last plan's; made at the first save after it."""
     moved: Moved = field(default_factory=Moved)
     """The last whole rebuild's pages, published files and links between content files."""
     planned_generation: int = -1
@@ -240,6 +250,19 @@ class _Refreshed:
     """Articles shown now, new or changed."""
     others: list[Path]
     """Hand-written pages and files to publish that were added, changed or removed."""
+
+
+BACKGROUND_NICENESS = 10
+"""The whole rebuild's forked workers, and the preview's Pagefind, run at
+this lower priority, so that a save being shown gets the processors."""
+
+SAVE_SWITCH_INTERVAL = 0.0001
+"""Seconds between two hand-overs of the interpreter lock while a save is
+shown (sys.setswitchinterval; 0.005 otherwise). The whole rebuild plans in
+this process, in Python: each time the save's thread gives the lock away
+(a file written, a stat), it waited up to 5 ms to get it back, and a save
+at 3,000 articles, which writes some fifty pages, took 0.6 to 1.7 s
+instead of 0.3 s while a whole rebuild planned."""
 
 
 class IncrementalBuilder:
@@ -297,7 +320,7 @@ class IncrementalBuilder:
             # must still be shown at once (then this plan is made again).
             # The listings need no trends: written as soon as they are planned.
             # Related items on every worker, as a build finds them.
-            site = plan_site(snapshot.articles, snapshot.settings, workers=Workers(self.workers),
+            site = plan_site(snapshot.articles, snapshot.settings, workers=Workers(self.workers, BACKGROUND_NICENESS),
                              early=partial(self._write_early, snapshot), moved=snapshot.moved, today=build_today())
             extra = list(site_files(site.index, site.pages, snapshot.settings, site.foresight.today))
             report = self._write_whole(snapshot, site, extra, start)
@@ -355,7 +378,7 @@ class IncrementalBuilder:
             with self._lock:
                 if generation != self.state.generation:
                     return None
-                rendered = self._render(pages, renderer, Workers(self.workers), self._save_waits)
+                rendered = self._render(pages, renderer, Workers(self.workers, BACKGROUND_NICENESS), self._save_waits)
             written += rendered.written
             done = {id(p) for p in rendered.pages}
             pages = [p for p in pages if id(p) not in done]
@@ -426,7 +449,7 @@ class IncrementalBuilder:
         new_index_problems = [p for p in index_problems if p not in state.index_problems]
         state.pages = {p.url: p for p in site.pages}
         state.plan, state.planned_generation, state.moved = site, snapshot.generation, snapshot.moved
-        state.listed = None
+        state.listed, state.trended, state.matcher = None, None, None
         state.setup, state.settings, state.renderer = snapshot.setup, snapshot.settings, renderer
         state.index_problems = frozenset(index_problems)
         search_changed, state.search_changed = state.search_changed, set()
@@ -467,7 +490,12 @@ class IncrementalBuilder:
             self._save_waits.value = True
         try:
             with self._lock:
-                yield
+                usual = sys.getswitchinterval()
+                sys.setswitchinterval(SAVE_SWITCH_INTERVAL)
+                try:
+                    yield
+                finally:
+                    sys.setswitchinterval(usual)
         finally:
             with self._saves:
                 self._saves_waiting -= 1
@@ -510,14 +538,17 @@ class IncrementalBuilder:
                 saved[kept.id] = kept
             else:
                 gone.append(article)
-        linking = {a.id: a for changed_id in [*saved, *(a.id for a in gone)] for a in state.corpus.linking_to(changed_id)}
+        ids = {*saved, *(a.id for a in gone)}
+        linking = {a.id: a for changed_id in ids for a in state.corpus.linking_to(changed_id)}
         linking = {i: a for i, a in linking.items() if i not in saved}
         shown = resolve_closest([*saved.values(), *linking.values()], state.moved.links)
         index = state.corpus.index_for(shown)
-        pages = [page for article in shown[:len(saved)] for page in article_pages(article, index, state.plan.foresight)]
-        pages += [article_page(article, index, state.plan.foresight) for article in shown[len(saved):]]
+        foresight, trend_rows = self._trends(shown[:len(saved)], index.same_name, ids)
+        pages = [page for article in shown[:len(saved)] for page in article_pages(article, index, foresight)]
+        pages += [article_page(article, index, foresight) for article in shown[len(saved):]]
         pages += self._saved_handwritten(refreshed.others)
-        listed, unlisted = self._listing(shown[:len(saved)], index.tags_of, {*saved, *(a.id for a in gone)})
+        pages += self._trend_rows(trend_rows, foresight, ids)
+        listed, unlisted = self._listing(shown[:len(saved)], index.tags_of, ids)
         changed_pages = [p for p in pages if state.pages.get(p.url) != p] + listed
         rendered = self._render(changed_pages, state.renderer, SERIAL)
         written = rendered.written
@@ -538,6 +569,48 @@ class IncrementalBuilder:
             saved_indexed=tuple(rendered.searched),
             saves=tuple(refreshed.saves),
         )
+
+    def _trends(
+        self, saved: Sequence[Article], same_name: Mapping[tuple[Kind, str], Sequence[Placed]], ids: set[str]
+    ) -> tuple[Foresight, tuple[Placed, ...]]:
+        """The last plan's foresight, its trends patched with the saves
+        since (see preview.trend_rows), and the rows of other articles whose
+        trend link this save changed."""
+        state = self.state
+        assert state.plan is not None and state.settings is not None
+        foresight = state.plan.foresight
+        if not ids:
+            return replace(foresight, trends=state.trended or foresight.trends), ()
+        if state.matcher is None:
+            state.matcher = TrendMatcher(foresight.trends)
+        before = state.listed or state.plan.index
+        was = [article for i in ids if (article := before.by_id.get(i)) is not None]
+        patched = state.matcher.patch(state.trended or foresight.trends, was, saved, same_name, state.settings.trends)
+        state.trended = patched.trends
+        return replace(foresight, trends=patched.trends), patched.rows
+
+    def _trend_rows(self, rows: Sequence[Placed], foresight: Foresight, ids: set[str]) -> list[Page]:
+        """The pages of these rows of other articles, showing their trend as
+        `foresight` has it: the last page with its trend link replaced, or,
+        for a row that joins or leaves a trend (which also changes how many
+        rows seen again it lists), planned again."""
+        state = self.state
+        pages: list[Page] = []
+        again: dict[str, Article] = {}
+        for placed in rows:
+            page = state.pages.get(entry_url(placed.entry))
+            if page is None or not isinstance(page.context, EntryContext) or page.context.article.id in ids:
+                continue
+            link = foresight.trend_of(placed.article.id, placed.entry)
+            if (link is None) == (page.context.trend is None):
+                pages.append(replace(page, context=replace(page.context, trend=link)))
+            else:
+                again[page.context.article.id] = page.context.article
+        if again:
+            urls = {entry_url(placed.entry) for placed in rows}
+            index = state.corpus.index_for(again.values())
+            pages += [p for a in again.values() for p in entry_pages(a, index, foresight) if p.url in urls]
+        return pages
 
     def _listing(
         self, saved: Sequence[Article], tags_of: Mapping[str, ArticleTags], ids: set[str]
@@ -920,7 +993,7 @@ SAVED_SEARCH_WAIT = 10.0
 """Seconds the whole rebuild after a save waits for the saved article to be
 searchable: both need the processor, and the edit itself comes first."""
 
-SEARCH_NICENESS = 10
+SEARCH_NICENESS = BACKGROUND_NICENESS
 """The preview's Pagefind runs at this lower priority: on a machine of two
 cores the first search index takes both for minutes, and a save shown
 meanwhile must not wait for them."""
