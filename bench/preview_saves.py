@@ -8,7 +8,9 @@ into a project folder of its own, starts the real `python build.py serve` on it,
 saves files the way an editor does, and polls the served page until it shows
 the save. It prints, for each kind of save, the median seconds from the save to
 the page (edit, add, delete, rename, an edit in the first minute while the first
-search index runs, a site.yml change, a template change) and from the save to
+search index runs, a site.yml change, a template change), from the save to the
+timeline listing an added, deleted or renamed article as it now is (the
+listings are written with the saved article's pages), and from the save to
 the terminal saying the background work is current (every page, then search).
 The watcher's poll (serve.POLL_SECONDS) is part of every figure; a browser's
 reload is not.
@@ -97,6 +99,12 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> floa
     raise TimeoutError(f"not within {timeout:.0f} s: {what}")
 
 
+Times = tuple[float, float | None, float | None]
+"""Seconds from a save to its page; to the background work current (None
+when not waited for); to the timeline listing the change (None when not
+looked at)."""
+
+
 def shows(url: str, text: str) -> Callable[[], bool]:
     return lambda: text in status_and_text(url)[1]
 
@@ -167,47 +175,66 @@ class Session:
         self.counter += 1
         return f"Benchmarkmarker{self.counter}x"
 
-    def timed(self, save: Callable[[], None], seen: Callable[[], bool], what: str, *, settle: bool = True) -> tuple[float, float | None]:
-        """Seconds from the save to the page, and to the background work current (if `settle`)."""
+    def timed(
+        self, save: Callable[[], None], seen: Callable[[], bool], what: str, *, settle: bool = True,
+        listed: Callable[[], bool] | None = None,
+    ) -> Times:
+        """Seconds from the save to the page, to the background work current
+        (if `settle`), and to the timeline listing the change (if `listed`)."""
         start = time.monotonic()
         save()
         page = wait_until(seen, PAGE_TIMEOUT, what) - start
+        in_list = wait_until(listed, PAGE_TIMEOUT, f"the timeline after: {what}") - start if listed else None
         if not settle:
-            return page, None
+            return page, None, in_list
         done = wait_until(lambda: self.terminal.current_after(start, self.search) is not None, CURRENT_TIMEOUT,
                           f"the background work after: {what}")
         current = self.terminal.current_after(start, self.search)
         assert current is not None and done
-        return page, current - start
+        return page, current - start, in_list
+
+    def timeline_lists(self, path: Path, listed: bool = True) -> Callable[[], bool]:
+        """Whether the timeline page links to the article of `path` (or, with `listed` false, not)."""
+        link = f"articles/{path.stem}/"
+
+        def check() -> bool:
+            status, text = status_and_text(f"{self.url}timeline/")
+            return status == 200 and (link in text) == listed
+
+        return check
 
     # ------------------------------------------------------------ the kinds of save
 
-    def edit(self, path: Path, settle: bool = True) -> tuple[float, float | None]:
+    def edit(self, path: Path, settle: bool = True) -> Times:
         marker = self.marker()
         text = path.read_text(encoding="utf-8").replace("## Summary\n", f"## Summary\n\n{marker}. ", 1)
         return self.timed(lambda: path.write_text(text, encoding="utf-8"), shows(self.article_url(path), marker),
                           f"the edit of {path.name}", settle=settle)
 
-    def add(self, like: Path) -> tuple[float, float | None]:
+    def add(self, like: Path) -> Times:
         marker = self.marker()
         new = like.with_name(f"added-{marker.lower()}.md")
         text = like.read_text(encoding="utf-8").replace("## Summary\n", f"## Summary\n\n{marker}. ", 1)
         return self.timed(lambda: new.write_text(text, encoding="utf-8"), shows(self.article_url(new), marker),
-                          f"the new {new.name}")
+                          f"the new {new.name}", listed=self.timeline_lists(new))
 
-    def delete(self, path: Path) -> tuple[float, float | None]:
-        return self.timed(path.unlink, is_gone(self.article_url(path)), f"{path.name} deleted")
+    def delete(self, path: Path) -> Times:
+        return self.timed(path.unlink, is_gone(self.article_url(path)), f"{path.name} deleted",
+                          listed=self.timeline_lists(path, listed=False))
 
-    def rename(self, path: Path) -> tuple[float, float | None]:
+    def rename(self, path: Path) -> Times:
         new = path.with_name(f"{path.stem}-renamed.md")
         old_url, new_url = self.article_url(path), self.article_url(new)
 
         def both() -> bool:
             return status_and_text(old_url)[0] == 404 and status_and_text(new_url)[0] == 200
 
-        return self.timed(lambda: path.rename(new), both, f"{path.name} renamed")
+        def relisted() -> bool:
+            return self.timeline_lists(new)() and self.timeline_lists(path, listed=False)()
 
-    def settings(self) -> tuple[float, float | None]:
+        return self.timed(lambda: path.rename(new), both, f"{path.name} renamed", listed=relisted)
+
+    def settings(self) -> Times:
         marker = self.marker()
         path = self.root / "site.yml"
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -215,7 +242,7 @@ class Session:
         status_and_text(self.url)  # the page the editor has open
         return self.timed(lambda: path.write_text(text, encoding="utf-8"), shows(self.url, marker), "the new title")
 
-    def template(self, article: Path) -> tuple[float, float | None]:
+    def template(self, article: Path) -> Times:
         marker = self.marker()
         path = self.root / "templates" / "base.html"
         text = path.read_text(encoding="utf-8")
@@ -227,11 +254,11 @@ class Session:
                           "the edited template")
 
 
-def measure(n: int, repeat: int, search: bool) -> dict[str, list[tuple[float, float | None]]]:
+def measure(n: int, repeat: int, search: bool) -> dict[str, list[Times]]:
     root = make_project(n)
     content = root / "content"
     candidates = articles_with_summary(content)
-    times: dict[str, list[tuple[float, float | None]]] = {kind: [] for kind in KINDS}
+    times: dict[str, list[Times]] = {kind: [] for kind in KINDS}
     session = Session(root, search)
     try:
         print(f"N={n}: the server answered {session.answered - session.started:.1f} s after start", flush=True)
@@ -251,6 +278,7 @@ def measure(n: int, repeat: int, search: bool) -> dict[str, list[tuple[float, fl
             times["template"].append(session.template(next(picks)))
             print(f"N={n}: page (current) " + ", ".join(
                 f"{k} {v[-1][0]:.2f} s ({v[-1][1] or 0:.0f} s)" for k, v in times.items() if v), flush=True)
+            print(f"N={n}: timeline " + ", ".join(f"{k} {v[-1][2]:.2f} s" for k, v in times.items() if v and v[-1][2] is not None), flush=True)
     finally:
         session.close()
         print(f"N={n}: the serve session's terminal is in {session.terminal.log}", flush=True)
@@ -262,11 +290,13 @@ def median(values: list[float | None]) -> str:
     return f"{statistics.median(known):.2f}" if known else "–"
 
 
-def print_table(results: dict[int, dict[str, list[tuple[float, float | None]]]], markdown: bool) -> None:
+def print_table(results: dict[int, dict[str, list[Times]]], markdown: bool) -> None:
     sizes = sorted(results)
-    header = ["save"] + [f"N={n}: page s" for n in sizes] + [f"N={n}: current s" for n in sizes]
+    header = (["save"] + [f"N={n}: page s" for n in sizes] + [f"N={n}: timeline s" for n in sizes]
+              + [f"N={n}: current s" for n in sizes])
     rows = [
         [kind] + [median([t[0] for t in results[n][kind]]) for n in sizes]
+        + [median([t[2] for t in results[n][kind]]) for n in sizes]
         + [median([t[1] for t in results[n][kind]]) for n in sizes]
         for kind in KINDS
     ]

@@ -921,5 +921,30 @@ def test_a_save_is_shown_with_the_interpreter_lock_handed_over_often(
     path = min((project / "content").glob("*.md"))
     save(path, edited(path, "## Summary\n", "## Summary\n\nQuickly. "))
     assert builder.show_saved([path]) is not None
-    assert seen == [pytest.approx(incremental.SAVE_SWITCH_INTERVAL)] and incremental.SAVE_SWITCH_INTERVAL < usual
+    assert seen and seen == [pytest.approx(incremental.SAVE_SWITCH_INTERVAL)] * len(seen)
+    assert incremental.SAVE_SWITCH_INTERVAL < usual
     assert sys.getswitchinterval() == usual
+
+
+def test_a_saves_own_pages_are_shown_before_the_pages_that_list_it(project: Path, tmp_path: Path) -> None:
+    # The server reloads the browsers when the saved article's pages are
+    # written (or removed), then again once the listings are.
+    preview = tmp_path / "preview"
+    builder = builder_for(project, preview)
+    builder.rebuild()
+    content = project / "content"
+    timeline = preview / "timeline" / "index.html"
+    seen: list[tuple[bool, bool]] = []
+
+    def own_pages_shown() -> None:
+        page = preview / "articles" / "shown-first" / "index.html"
+        seen.append((page.is_file(), b"articles/shown-first/" in timeline.read_bytes()))
+
+    builder.own_pages_shown = own_pages_shown
+    added = content / "shown-first.md"
+    save(added, edited(min(content.glob("*.md")), "# __", "# __Shown first: "))
+    assert builder.show_saved([added]) is not None
+    assert seen == [(True, False)] and b"articles/shown-first/" in timeline.read_bytes()
+    added.unlink()
+    assert builder.show_saved([added]) is not None
+    assert seen[1] == (False, True) and b"articles/shown-first/" not in timeline.read_bytes()

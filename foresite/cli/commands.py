@@ -121,6 +121,7 @@ class Preview:
         self.server: PreviewServer | None = None
         self.whole = BackgroundJob("the rebuild", self.rebuild_whole, say=_complain)
         builder.shown_aside = self.shown_aside
+        builder.own_pages_shown = self._reload
 
     def start(self, server: PreviewServer) -> None:
         """The first build, before the server answers; a broken template
@@ -154,6 +155,10 @@ class Preview:
         report_rebuild(report, self.quiet)
         if self.search is not None:
             self.search.request_saved(report)
+
+    def _reload(self) -> None:
+        if self.server is not None:
+            self.server.reload_browsers()
 
     def shown_aside(self, report: RebuildReport) -> None:
         """A save the whole rebuild found before the watcher did, shown at once."""

@@ -284,6 +284,9 @@ class IncrementalBuilder:
         self.settings_file = settings_file
         self.load_settings = load_settings
         self.workers = workers
+        self.own_pages_shown: Callable[[], None] | None = None
+        """Told when a save's own pages are written or removed, before the
+        pages listing them are (the server reloads the browsers twice)."""
         self.shown_aside: Callable[[RebuildReport], None] | None = None
         """Told of saves that `rebuild` found and showed at once, before the
         watcher reported them (the watcher then finds them shown)."""
@@ -326,6 +329,11 @@ class IncrementalBuilder:
             report = self._write_whole(snapshot, site, extra, start)
             if report is not None:
                 break
+        # Made here, not by the next save, which would wait for it.
+        matcher = TrendMatcher(site.foresight.trends)
+        with self._lock:
+            if self.state.plan is site and self.state.matcher is None:
+                self.state.matcher = matcher
         # The site's model lives on until the next rebuild: keep the cyclic
         # collector from scanning it again at every save meanwhile (what
         # the last rebuild froze is let go first, so none of it leaks).
@@ -547,26 +555,29 @@ class IncrementalBuilder:
         pages = [page for article in shown[:len(saved)] for page in article_pages(article, index, foresight)]
         pages += [article_page(article, index, foresight) for article in shown[len(saved):]]
         pages += self._saved_handwritten(refreshed.others)
-        pages += self._trend_rows(trend_rows, foresight, ids)
+        # The saved files' own pages first: written, or removed (a deleted
+        # article answers 404), and shown before the pages that list them.
+        removed = self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
+        own = self._render([p for p in pages if state.pages.get(p.url) != p], state.renderer, SERIAL)
+        written = own.written + self._copy_published(refreshed.others)
+        if self.own_pages_shown is not None and (written or removed):
+            self.own_pages_shown()
         listed, unlisted = self._listing(shown[:len(saved)], index.tags_of, ids)
-        changed_pages = [p for p in pages if state.pages.get(p.url) != p] + listed
-        rendered = self._render(changed_pages, state.renderer, SERIAL)
-        written = rendered.written
-        written += self._copy_published(refreshed.others)
-        removed = unlisted + self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
+        trended = [p for p in self._trend_rows(trend_rows, foresight, ids) if state.pages.get(p.url) != p]
+        rest = self._render([*listed, *trended], state.renderer, SERIAL)
         return RebuildReport(
             reparsed=tuple(refreshed.reparsed),
             kept=tuple(path for path in refreshed.reparsed if _is_kept(state.files.get(path))),
             problems=tuple(sorted(refreshed.problems)),
             articles=len(state.corpus),
-            rendered=len(changed_pages),
-            written=written,
-            removed=removed,
+            rendered=len(own.pages) + len(rest.pages),
+            written=written + rest.written,
+            removed=removed + unlisted,
             indexed_changed=(),
             indexed=(),
             seconds=time.perf_counter() - start,
             whole=False,
-            saved_indexed=tuple(rendered.searched),
+            saved_indexed=(*own.searched, *rest.searched),
             saves=tuple(refreshed.saves),
         )
 
