@@ -31,7 +31,7 @@ saved hand-written page or file published beside the pages is written.
 `rebuild` then brings every page up to date: the listings, tags, home and
 timeline that a save only shifted as soon as they are planned, the rest
 after. It plans without holding the lock and renders on every worker, which
-stop taking pages as soon as a save waits (`render_pages_until`): the save
+stop taking pages as soon as a save waits (`stages.render_changed`): the save
 is shown, then the rendering goes on, so that a save is never queued behind
 background work; a plan a save made stale is redone, and pages already
 written are not rendered again.
@@ -75,7 +75,7 @@ from foresite.build.stages import (
 from foresite.core.config import Settings
 from foresite.core.errors import Problem, SettingsError
 from foresite.core.model import Article, Kind
-from foresite.core.urls import entry_url, output_path
+from foresite.core.urls import article_url, entry_url, output_path, rows_file_url
 from foresite.foresight.results import Foresight
 from foresite.foresight.trends import Trends
 from foresite.index.links import resolve_closest
@@ -557,7 +557,7 @@ class IncrementalBuilder:
         pages += self._saved_handwritten(refreshed.others)
         # The saved files' own pages first: written, or removed (a deleted
         # article answers 404), and shown before the pages that list them.
-        removed = self._remove_pages({p.url for p in pages}, [a.path for a in gone], refreshed.others)
+        removed = self._remove_pages({p.url for p in pages}, gone, refreshed.others)
         own = self._render([p for p in pages if state.pages.get(p.url) != p], state.renderer, SERIAL)
         written = own.written + self._copy_published(refreshed.others)
         if self.own_pages_shown is not None and (written or removed):
@@ -709,16 +709,25 @@ class IncrementalBuilder:
                     continue  # said by the whole rebuild that follows
         return written
 
-    def _remove_pages(self, shown: set[str], gone_sources: list[str], others: list[Path]) -> int:
+    def _remove_pages(self, shown: set[str], gone: list[Article], others: list[Path]) -> int:
         """Remove the pages of deleted and renamed articles and hand-written
         pages, and deleted published files, at once; how many files went."""
         state = self.state
-        sources = {*gone_sources, *(display_path(p) for p in others if not p.exists())}
-        if not sources:  # an edit: nothing went (and no look through every page)
+        gone_others = {display_path(p) for p in others if not p.exists()}
+        sources = {*(a.path for a in gone), *gone_others}
+        if not sources:  # an edit: nothing went
             return 0
+        before = state.listed or (state.plan.index if state.plan else None)
+        candidates: Iterable[str] = state.pages  # a hand-written page's: looked for among all
+        if not gone_others and before is not None:
+            # An article's own pages are found from it, as the last index holds it (its
+            # rows' addresses included): looking at every page took 0.3 s at 10,000 articles.
+            olds = [before.by_id.get(a.id) or a for a in gone]
+            candidates = [url for a in olds for url in (article_url(a), rows_file_url(a), *map(entry_url, a.entries))]
         urls = [
-            url for url, page in state.pages.items()
-            if url not in shown and _is_own(page) and _source_file(page) in sources
+            url for url in dict.fromkeys(candidates)
+            if url not in shown and (page := state.pages.get(url)) is not None
+            and _is_own(page) and _source_file(page) in sources
         ]
         published = {display_path(path): relpath for relpath, path in state.moved.published}
         return self._forget(urls, [relpath for source, relpath in published.items() if source in sources])
