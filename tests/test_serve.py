@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
@@ -13,11 +15,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tornado.httpclient
+import tornado.websocket
 
 from foresite.build.pipeline import Project
 from foresite.build.stages import build_today
@@ -26,6 +32,7 @@ from foresite.core.config import load_settings
 from foresite.output.write import remove_links
 from foresite.preview.rebuild import IncrementalBuilder
 from foresite.preview.serve import (
+    PROTOCOL,
     HostGuard,
     PreviewServer,
     ServeError,
@@ -34,7 +41,7 @@ from foresite.preview.serve import (
     livereload_tag,
     resolve_request,
 )
-from foresite.preview.watcher import Watcher, scan
+from foresite.preview.watcher import Watcher, changed_between, look, scan
 from foresite.source.parse import parse_article
 
 from .conftest import ROOT
@@ -135,14 +142,14 @@ def test_a_page_removed_between_the_look_and_the_read_answers_404(
     # the file is there when looked at and gone when read.
     with running(project, tmp_path / "preview") as server:
         page = f"articles/{first_article(project).stem}/index.html"
-        read_bytes = Path.read_bytes
+        open_file = Path.open
 
-        def vanishing(path: Path) -> bytes:
+        def vanishing(path: Path, *args: Any, **kwargs: Any) -> Any:
             if path.as_posix().endswith(page):
                 raise FileNotFoundError(path)
-            return read_bytes(path)
+            return open_file(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", vanishing)
+        monkeypatch.setattr(Path, "open", vanishing)
         status, answer = get(f"{server.url}{page.removesuffix('index.html')}")
         assert status == 404 and "not found" in answer.lower()
 
@@ -335,6 +342,44 @@ def _listening(port: int) -> bool:
 # ---------------------------------------------------------------- in a browser
 
 
+def told_to_reload(port: int, url: str) -> bool:
+    """Whether a page at `url` that opens its livereload socket now is told to reload."""
+    # In a thread of its own: the browser tests' Playwright keeps an event loop
+    # running in this one, where asyncio.run refuses to start.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _told_to_reload(port, url)).result(WAIT)
+
+
+async def _told_to_reload(port: int, url: str) -> bool:
+    request = tornado.httpclient.HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": f"http://127.0.0.1:{port}"})
+    connection = await tornado.websocket.websocket_connect(request)
+    try:
+        await connection.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
+        assert json.loads(await connection.read_message() or "{}")["command"] == "hello"
+        await connection.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+        try:
+            message = await asyncio.wait_for(connection.read_message(), 3)
+        except TimeoutError:
+            return False
+        return json.loads(message or "{}").get("command") == "reload"
+    finally:
+        connection.close()
+
+
+def test_a_page_saved_before_its_socket_opened_is_told_to_reload(project: Path, tmp_path: Path) -> None:
+    """A page served just before a save, whose livereload socket opened after
+    the save's reload was sent, showed the old version until the next save."""
+    with running(project, tmp_path / "preview") as server:
+        path = first_article(project)
+        url = f"{server.url}articles/{path.stem}/"
+        assert get(url)[0] == 200
+        assert not told_to_reload(server.port, url)  # as served: nothing to reload
+        page = tmp_path / "preview" / "articles" / path.stem / "index.html"
+        path.write_text(path.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\n\nSaved meanwhile. ", 1), encoding="utf-8")
+        wait_for(lambda: "Saved meanwhile." in page.read_text(encoding="utf-8"), "the saved page written")
+        assert told_to_reload(server.port, url)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_open_page_reloads_by_itself_under_the_sites_policy(
@@ -492,6 +537,33 @@ def test_a_save_is_seen_while_the_preview_is_busy_planning(tmp_path: Path) -> No
         watcher.close()
         reader.join(5)
     assert not reader.is_alive(), "closing the watcher ends its changes"
+
+
+def test_a_rename_seen_midway_is_reported_as_one_save(tmp_path: Path) -> None:
+    """A folder listed while a file in it is renamed can miss both names; the
+    watcher looks again, so the preview is told of the deletion and the new
+    name together (a rename), not of a deletion a poll before the addition."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "old.md").write_text("a", encoding="utf-8")
+    (content / "kept.md").write_text("k", encoding="utf-8")
+    seen = scan([content])
+    (content / "old.md").rename(content / "new.md")
+    looks: list[int] = []
+
+    def listing_that_missed_the_new_name(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+        looks.append(1)
+        now = scan(paths)
+        return {p: s for p, s in now.items() if len(looks) > 1 or not p.endswith("new.md")}
+
+    now = look([content], seen, listing_that_missed_the_new_name)
+    assert [Path(p).name for p in changed_between(seen, now)] == ["new.md", "old.md"]
+    assert len(looks) == 2
+    # An edit, with nothing gone, is looked at once.
+    (content / "kept.md").write_text("k2", encoding="utf-8")
+    counted: list[int] = []
+    after = look([content], now, lambda paths: counted.append(1) or scan(paths))
+    assert [Path(p).name for p in changed_between(now, after)] == ["kept.md"] and counted == [1]
 
 
 def test_the_watcher_enters_no_linked_folder(tmp_path: Path) -> None:

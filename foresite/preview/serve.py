@@ -26,9 +26,9 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import os
 import socket
 import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,8 @@ PROTOCOL = "http://livereload.com/protocols/official-7"
 NOT_FOUND_PAGE = "404.html"
 POLL_SECONDS = 0.2
 """How often the watched files are looked at: a saved file is seen within this."""
+RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+"""livereload's message that tells a page to reload."""
 RECENT_PAGES = 8
 """Pages last served that `recent_pages` names: those an editor has open."""
 
@@ -208,7 +210,8 @@ class PreviewServer:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping = threading.Event()
         self.ready = threading.Event()
-        self._recent: deque[str] = deque(maxlen=RECENT_PAGES)
+        # The web pages last served, oldest first, each with its file's stamp when served.
+        self._recent: dict[str, Stamp] = {}
         # Before the first build, so that a save during it is seen after it.
         try:
             self._watcher = Watcher(self.watched, poll_seconds)
@@ -255,12 +258,20 @@ class PreviewServer:
     def recent_pages(self) -> tuple[str, ...]:
         """The web pages last served, as paths in the folder, latest first:
         a change to every page writes these first."""
-        return tuple(reversed(self._recent))
+        return tuple(reversed(list(self._recent)))
 
-    def _served(self, relpath: str) -> None:
-        if relpath in self._recent:
-            self._recent.remove(relpath)
-        self._recent.append(relpath)
+    def _served(self, relpath: str, stamp: Stamp) -> None:
+        self._recent.pop(relpath, None)
+        self._recent[relpath] = stamp
+        if len(self._recent) > RECENT_PAGES:
+            del self._recent[next(iter(self._recent))]
+
+    def _stamp_shown(self, page: Path | None) -> Stamp | None:
+        """The stamp of `page` as last served, else as it is now."""
+        root = self.folder.resolve()
+        if page is not None and page.is_relative_to(root) and (stamp := self._recent.get(page.relative_to(root).as_posix())):
+            return stamp
+        return _stamp(page)
 
     def reload_browsers(self) -> None:
         """Tell every open page to reload; callable from any thread."""
@@ -272,20 +283,14 @@ class PreviewServer:
     def _application(self) -> tornado.web.Application:
         page_options = {"folder": self.folder, "tag": livereload_tag(self.port), "guard": self.guard, "served": self._served}
         return tornado.web.Application(log_function=_quiet, handlers=[
-            (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder, "guard": self.guard}),
+            (r"/livereload", _LiveReload, {"waiters": self.waiters, "folder": self.folder, "guard": self.guard, "shown": self._stamp_shown}),
             (r"/livereload\.js", _LiveReloadScript, {"guard": self.guard}),
             (r".*", _Files, page_options),
         ])
 
     def _send_reload(self) -> None:
-        message = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
         for waiter in list(self.waiters):
-            if not waiter.has_changed():
-                continue
-            try:
-                waiter.write_message(message)
-            except tornado.websocket.WebSocketClosedError:
-                self.waiters.discard(waiter)
+            waiter.reload_if_changed()
 
     def _watch(self) -> None:
         for changed in self._watcher.changes():
@@ -382,7 +387,7 @@ class _Files(tornado.web.RequestHandler):
     """The preview folder's files, as GitHub Pages would serve them, with
     livereload.js added to every HTML page."""
 
-    def initialize(self, folder: Path, tag: bytes, guard: HostGuard, served: Callable[[str], None]) -> None:
+    def initialize(self, folder: Path, tag: bytes, guard: HostGuard, served: Callable[[str, Stamp], None]) -> None:
         self.folder = folder
         self.tag = tag
         self.guard = guard
@@ -424,7 +429,9 @@ class _Files(tornado.web.RequestHandler):
         """Send the file; False when it is gone: a save removes a deleted
         article's pages while readers ask for them."""
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:  # the stamp of the very file read: saves replace files
+                stat = os.fstat(file.fileno())
+                data = file.read()
         except OSError:
             return False
         content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -432,7 +439,7 @@ class _Files(tornado.web.RequestHandler):
             data = inject(data, self.tag)
             content_type += "; charset=utf-8"
             if status == 200 and path.is_relative_to(self.folder.resolve()):
-                self.served(path.relative_to(self.folder.resolve()).as_posix())
+                self.served(path.relative_to(self.folder.resolve()).as_posix(), (stat.st_mtime_ns, stat.st_size))
         self.set_status(status)
         self.set_header("Content-Type", content_type)
         self.set_header("Cache-Control", "no-store")
@@ -463,10 +470,13 @@ class _LiveReload(tornado.websocket.WebSocketHandler):
     then waits to be told to reload. A page is told only when its file
     changed, so a rebuild that touched other pages leaves it alone."""
 
-    def initialize(self, waiters: set[_LiveReload], folder: Path, guard: HostGuard) -> None:
+    def initialize(
+        self, waiters: set[_LiveReload], folder: Path, guard: HostGuard, shown: Callable[[Path | None], Stamp | None]
+    ) -> None:
         self.waiters = waiters
         self.folder = folder
         self.guard = guard
+        self.shown = shown
         self.page: Path | None = None
         self.stamp: Stamp | None = None
 
@@ -487,7 +497,19 @@ class _LiveReload(tornado.websocket.WebSocketHandler):
             self.waiters.add(self)
         elif command == "info" and isinstance(data.get("url"), str):
             self.page = _page_file(self.folder, data["url"])
-            self.stamp = _stamp(self.page)
+            # As served, not as now: a page saved between its answer and this
+            # message missed that save's reload, and is told now.
+            self.stamp = self.shown(self.page)
+            self.reload_if_changed()
+
+    def reload_if_changed(self) -> None:
+        """Tell the page to reload if its file changed since it was shown."""
+        if not self.has_changed():
+            return
+        try:
+            self.write_message(RELOAD)
+        except tornado.websocket.WebSocketClosedError:
+            self.waiters.discard(self)
 
     def has_changed(self) -> bool:
         """Whether the page's file changed since it was shown (True when unknown)."""
