@@ -268,10 +268,8 @@ class PreviewServer:
 
     def _stamp_shown(self, page: Path | None) -> Stamp | None:
         """The stamp of `page` as last served, else as it is now."""
-        root = self.folder.resolve()
-        if page is not None and page.is_relative_to(root) and (stamp := self._recent.get(page.relative_to(root).as_posix())):
-            return stamp
-        return _stamp(page)
+        key = _site_path(self.folder, page) if page is not None else None
+        return (self._recent.get(key) if key is not None else None) or _stamp(page)
 
     def reload_browsers(self) -> None:
         """Tell every open page to reload; callable from any thread."""
@@ -438,8 +436,8 @@ class _Files(tornado.web.RequestHandler):
         if content_type == "text/html":
             data = inject(data, self.tag)
             content_type += "; charset=utf-8"
-            if status == 200 and path.is_relative_to(self.folder.resolve()):
-                self.served(path.relative_to(self.folder.resolve()).as_posix(), (stat.st_mtime_ns, stat.st_size))
+            if status == 200 and (key := _site_path(self.folder, path)) is not None:
+                self.served(key, (stat.st_mtime_ns, stat.st_size))
         self.set_status(status)
         self.set_header("Content-Type", content_type)
         self.set_header("Cache-Control", "no-store")
@@ -532,6 +530,13 @@ def _page_file(folder: Path, url: str) -> Path | None:
     if target is not None and target.is_dir():
         target = target / "index.html"
     return target
+
+
+def _site_path(folder: Path, path: Path) -> str | None:
+    """`path` as a path in the preview folder (how the pages last served are
+    named, when served and when a page's socket names it); None outside it."""
+    root = folder.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else None
 
 
 def _stamp(path: Path | None) -> Stamp | None:
